@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text;
+using Tether.Interop;
+
+namespace Tether.Internal;
+
+/// <summary>
+/// The cgroup v2 hierarchy this process can create run leaves in: found from <c>/proc/self/mountinfo</c> (the
+/// cgroup2 mount is not always at <c>/sys/fs/cgroup</c>; on hybrid hosts it is at <c>/sys/fs/cgroup/unified</c>) and
+/// <c>/proc/self/cgroup</c>. Leaves live under one directory per host process, <c>tether-PID</c>, beside this process's
+/// own cgroup, so that the warden can kill and remove them all at once if the host dies.
+/// </summary>
+internal static class CgroupHierarchy
+{
+    private static readonly Lazy<(ContainmentReport Report, string? RunsParent)> Probed = new(ProbeHost);
+    private static readonly Lock CreateLock = new();
+    private static bool _parentCreated;
+    private static long _nextLeaf;
+
+    public static ContainmentReport Report => Probed.Value.Report;
+
+    /// <summary>The per-host directory that holds the run leaves, or null without cgroups.</summary>
+    public static string? RunsParent => Probed.Value.RunsParent;
+
+    /// <summary>Creates a fresh leaf cgroup for one run.</summary>
+    public static CgroupLeaf CreateLeaf()
+    {
+        var parent = RunsParent ?? throw new UnsupportedException(
+            $"This run asks for a cgroup, but none is available: {Report.CgroupUnavailableReason}");
+        EnsureParent(parent);
+        var path = Path.Combine(parent, "run-" + Interlocked.Increment(ref _nextLeaf).ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ProcessIOException($"Could not create the run's cgroup {path}: {ex.Message}", ex);
+        }
+
+        return new CgroupLeaf(path);
+    }
+
+    private static void EnsureParent(string parent)
+    {
+        if (Volatile.Read(ref _parentCreated))
+        {
+            return;
+        }
+
+        lock (CreateLock)
+        {
+            if (_parentCreated)
+            {
+                return;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(parent);
+                SweepStaleSiblings(Path.GetDirectoryName(parent)!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ProcessIOException($"Could not create the cgroup directory {parent} for this process's runs: {ex.Message}", ex);
+            }
+
+            Volatile.Write(ref _parentCreated, true);
+        }
+    }
+
+    /// <summary>Removes empty run directories left by hosts that died without their warden (best effort).</summary>
+    private static void SweepStaleSiblings(string directory)
+    {
+        foreach (var sibling in Directory.EnumerateDirectories(directory, "tether-*"))
+        {
+            var name = Path.GetFileName(sibling);
+            if (!int.TryParse(name.AsSpan("tether-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ||
+                pid == Environment.ProcessId || Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var leaf in Directory.EnumerateDirectories(sibling))
+                {
+                    Directory.Delete(leaf);
+                }
+
+                Directory.Delete(sibling);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Still populated or not ours to remove: leave it.
+            }
+        }
+    }
+
+    private static (ContainmentReport, string?) ProbeHost()
+    {
+        var shell = File.Exists("/bin/sh") ? "/bin/sh" : null;
+        string? mount = null;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                // "36 25 0:31 / /sys/fs/cgroup/unified rw,... - cgroup2 cgroup2 rw"
+                var separator = line.IndexOf(" - ", StringComparison.Ordinal);
+                if (separator < 0 || !line.AsSpan(separator + 3).StartsWith("cgroup2 ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var fields = line[..separator].Split(' ');
+                if (fields.Length >= 5)
+                {
+                    mount = Unescape(fields[4]);
+                    break;
+                }
+            }
+        }
+        catch (IOException ex)
+        {
+            return (new ContainmentReport(false, null, null, $"/proc/self/mountinfo could not be read ({ex.Message})", shell), null);
+        }
+
+        if (mount is null)
+        {
+            return (new ContainmentReport(false, null, null, "no cgroup2 filesystem is mounted (see /proc/self/mountinfo)", shell), null);
+        }
+
+        string? relative = null;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/cgroup"))
+            {
+                if (line.StartsWith("0::", StringComparison.Ordinal))
+                {
+                    relative = line[3..];
+                    break;
+                }
+            }
+        }
+        catch (IOException ex)
+        {
+            return (new ContainmentReport(false, mount, null, $"/proc/self/cgroup could not be read ({ex.Message})", shell), null);
+        }
+
+        if (relative is null)
+        {
+            return (new ContainmentReport(false, mount, null, "this process has no cgroup v2 membership in /proc/self/cgroup", shell), null);
+        }
+
+        var own = (mount.TrimEnd('/') + relative).TrimEnd('/');
+        if (own.Length == 0)
+        {
+            own = "/";
+        }
+
+        // The root cgroup has no cgroup.kill of its own; the leaves we create under it do when the kernel has it (5.14+).
+        if (!File.Exists(Path.Combine(own, "cgroup.kill")) && !(relative == "/" && KernelAtLeast(5, 14)))
+        {
+            return (new ContainmentReport(false, mount, own, $"{own} has no cgroup.kill (the kernel is older than 5.14)", shell), null);
+        }
+
+        if (!Writable(own) || !Writable(Path.Combine(own, "cgroup.procs")))
+        {
+            return (new ContainmentReport(false, mount, own, $"{own} is not writable by this user (no delegated cgroup)", shell), null);
+        }
+
+        var parent = Path.Combine(own, "tether-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        return (new ContainmentReport(true, mount, own, null, shell), parent);
+    }
+
+    private static bool KernelAtLeast(int major, int minor)
+    {
+        try
+        {
+            var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+            var parts = release.Split('.', '-');
+            return parts.Length >= 2 &&
+                int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kernelMajor) &&
+                int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kernelMinor) &&
+                (kernelMajor > major || (kernelMajor == major && kernelMinor >= minor));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static unsafe bool Writable(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            return Libc.access(p, 2 /* W_OK */) == 0;
+        }
+    }
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var builder = new StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length)
+            {
+                builder.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                builder.Append(field[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.IO.Pipes;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tether.Spawning;
+
+namespace Tether.Internal;
+
+/// <summary>
+/// Guarantees that no run outlives this process, even when it dies by SIGKILL. <c>PR_SET_PDEATHSIG</c> reaches only a
+/// direct child, so instead a tiny <c>/bin/sh</c> warden is started once per host process, in its own process group,
+/// holding the read end of a pipe whose write end only this process has. Process-group runs are registered with it
+/// (<c>+ID PGID</c>, <c>-ID</c> when they end). When the pipe reaches end-of-file — this process is gone, however it
+/// died — the warden SIGKILLs every registered group, writes <c>cgroup.kill</c> of this host's cgroup directory (which
+/// holds every cgroup run's leaf), waits for it to empty and removes it.
+/// </summary>
+internal sealed class Warden
+{
+    // Runs in dash or any POSIX sh; no external commands on the hot path (registrations are shell variables).
+    private const string Script = """
+        trap '' INT HUP TERM QUIT TSTP TTIN TTOU PIPE USR1 USR2
+        while IFS= read -r line; do
+          case "$line" in
+            +*) id=${line%% *}; id=${id#+}; eval "r_$id=\${line#* }" ;;
+            -*) unset "r_${line#-}" ;;
+          esac
+        done
+        set | while IFS= read -r var; do
+          case "$var" in
+            r_[0-9]*=*) v=${var#*=}; v=${v#\'}; v=${v%\'}; kill -9 "-$v" 2>/dev/null ;;
+          esac
+        done
+        if [ -n "$1" ] && [ -d "$1" ]; then
+          echo 1 > "$1/cgroup.kill" 2>/dev/null
+          n=0
+          while [ $n -lt 200 ]; do
+            for d in "$1"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+            rmdir "$1" 2>/dev/null && break
+            sleep 0.05 2>/dev/null || sleep 1
+            n=$((n+1))
+          done
+        fi
+        """;
+
+    private static readonly Lazy<Warden> Shared = new(() => new Warden());
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, string> _active = [];
+    private Stream? _pipe;
+    private long _nextId;
+
+    private Warden()
+    {
+    }
+
+    public static Warden Instance => Shared.Value;
+
+    /// <summary>The warden's pid (for diagnostics and tests), or 0 before it started.</summary>
+    public int Pid { get; private set; }
+
+    /// <summary>Starts the warden if it is not running yet.</summary>
+    public void EnsureStarted()
+    {
+        lock (_lock)
+        {
+            if (_pipe is null)
+            {
+                Start();
+            }
+        }
+    }
+
+    /// <summary>Registers a process group to be killed if this process dies; returns the registration to release.</summary>
+    public long RegisterProcessGroup(int pgid)
+    {
+        lock (_lock)
+        {
+            var id = ++_nextId;
+            var line = $"+{id.ToString(CultureInfo.InvariantCulture)} {pgid.ToString(CultureInfo.InvariantCulture)}";
+            _active[id] = line;
+            Send(line);
+            return id;
+        }
+    }
+
+    public void Release(long id)
+    {
+        lock (_lock)
+        {
+            if (_active.Remove(id))
+            {
+                Send("-" + id.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private void Send(string line)
+    {
+        if (_pipe is null)
+        {
+            Start();
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(line + "\n");
+        try
+        {
+            _pipe!.Write(bytes);
+        }
+        catch (IOException)
+        {
+            // The warden was killed from outside. Start a new one and hand it every live registration.
+            _pipe!.Dispose();
+            Start();
+            foreach (var active in _active.Values)
+            {
+                _pipe!.Write(Encoding.ASCII.GetBytes(active + "\n"));
+            }
+        }
+    }
+
+    private void Start()
+    {
+        var (readEnd, writeEnd) = Pipes.Create();
+        try
+        {
+            Pid = LinuxSpawner.SpawnWarden(Script, CgroupHierarchy.RunsParent ?? "", readEnd);
+        }
+        finally
+        {
+            Pipes.Close(readEnd);
+        }
+
+        _pipe = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(writeEnd, ownsHandle: true));
+
+        // Reap it if it ever exits while we live, so it does not linger as a zombie.
+        _ = ChildReaper.Instance.Watch(Pid);
+    }
+}

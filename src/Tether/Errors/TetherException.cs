@@ -1,0 +1,158 @@
+namespace Tether;
+
+/// <summary>The base of every error a run reports. Cancellation is reported as <see cref="OperationCanceledException"/> instead.</summary>
+public abstract class TetherException : Exception
+{
+    private protected TetherException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>The program could not be found; <see cref="SearchedPaths"/> lists where Tether looked.</summary>
+public sealed class ProgramNotFoundException : TetherException
+{
+    internal ProgramNotFoundException(string program, IReadOnlyList<string> searchedPaths)
+        : base(searchedPaths.Count == 0
+            ? $"Program '{program}' was not found; check the path."
+            : $"Program '{program}' was not found on PATH (looked in {string.Join(", ", searchedPaths.Take(12))}{(searchedPaths.Count > 12 ? ", …" : "")}); check the name or give a full path.")
+    {
+        Program = program;
+        SearchedPaths = searchedPaths;
+    }
+
+    /// <summary>The program as given.</summary>
+    public string Program { get; }
+
+    /// <summary>The directories (or the exact path) that were tried.</summary>
+    public IReadOnlyList<string> SearchedPaths { get; }
+}
+
+/// <summary>The program was found but could not be started (not executable, a directory, bad working directory, …).</summary>
+public sealed class SpawnFailedException : TetherException
+{
+    internal SpawnFailedException(string program, int errno, string reason)
+        : base($"Could not start '{program}': {reason}.")
+    {
+        Program = program;
+        Errno = errno;
+        Reason = reason;
+    }
+
+    /// <summary>The program as given.</summary>
+    public string Program { get; }
+
+    /// <summary>The OS error number (errno), or 0 when the failure was detected before asking the OS.</summary>
+    public int Errno { get; }
+
+    /// <summary>What went wrong, in words.</summary>
+    public string Reason { get; }
+}
+
+/// <summary>Base of the errors that carry a finished run's result.</summary>
+public abstract class ProcessFailedException : TetherException
+{
+    private protected ProcessFailedException(string message, ProcessResult<string> result)
+        : base(message)
+    {
+        Result = result;
+    }
+
+    /// <summary>The run's result, with the output captured until it ended.</summary>
+    public ProcessResult<string> Result { get; }
+
+    private protected static string Tail(string stderr)
+    {
+        var trimmed = stderr.TrimEnd();
+        if (trimmed.Length == 0)
+        {
+            return "";
+        }
+
+        var lastLine = trimmed[(trimmed.LastIndexOf('\n') + 1)..];
+        return ": " + (lastLine.Length > 200 ? lastLine[..200] + "…" : lastLine);
+    }
+}
+
+/// <summary>The run exited with a code that is not ok.</summary>
+public sealed class NonZeroExitException : ProcessFailedException
+{
+    internal NonZeroExitException(ProcessResult<string> result)
+        : base($"'{result.Program}' exited with code {result.ExitCode}{Tail(result.Stderr)}", result)
+    {
+        ExitCode = result.ExitCode ?? -1;
+    }
+
+    /// <summary>The exit code.</summary>
+    public int ExitCode { get; }
+}
+
+/// <summary>A timeout ran out and the tree was stopped; <see cref="ProcessFailedException.Result"/> holds the partial output.</summary>
+public sealed class TimedOutException : ProcessFailedException
+{
+    internal TimedOutException(ProcessResult<string> result)
+        : base($"'{result.Program}' {result.Outcome}", result)
+    {
+    }
+}
+
+/// <summary>The run was killed by a signal that Tether did not send for a timeout.</summary>
+public sealed class SignalledException : ProcessFailedException
+{
+    internal SignalledException(ProcessResult<string> result, Signal signal)
+        : base($"'{result.Program}' was killed by {signal}", result)
+    {
+        Signal = signal;
+    }
+
+    /// <summary>The signal.</summary>
+    public Signal Signal { get; }
+}
+
+/// <summary>A readiness wait ended without the expected line. The process is left running.</summary>
+public sealed class NotReadyException : TetherException
+{
+    internal NotReadyException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>A stream produced more than the output limit under <see cref="OverflowPolicy.Error"/>; the tree was stopped.</summary>
+public sealed class OutputTooLargeException : TetherException
+{
+    internal OutputTooLargeException(string program, string stream, long limit)
+        : base($"'{program}' wrote more than {limit} bytes to {stream}; raise the limit with WithOutputLimit or choose a KeepNewest/KeepOldest policy.")
+    {
+        Stream = stream;
+        Limit = limit;
+    }
+
+    /// <summary><c>stdout</c> or <c>stderr</c>.</summary>
+    public string Stream { get; }
+
+    /// <summary>The limit in bytes.</summary>
+    public long Limit { get; }
+}
+
+/// <summary>Something asked for cannot be done on this host; <see cref="Reason"/> says why.</summary>
+public sealed class UnsupportedException : TetherException
+{
+    internal UnsupportedException(string reason)
+        : base(reason)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Why.</summary>
+    public string Reason { get; }
+}
+
+/// <summary>Reading or writing a run's pipes, or managing its containment, failed at the OS level.</summary>
+public sealed class ProcessIOException : TetherException
+{
+    internal ProcessIOException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}

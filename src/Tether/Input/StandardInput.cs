@@ -1,0 +1,162 @@
+using System.Text;
+
+namespace Tether;
+
+/// <summary>
+/// Where a run's standard input comes from. The default is <see cref="Empty"/> (stdin is closed at once,
+/// so nothing ever blocks waiting for input). <see cref="FromStream"/> and <see cref="FromLines"/> read a source
+/// that can be consumed only once: using the same instance for a second run throws.
+/// </summary>
+public abstract class StandardInput
+{
+    private protected StandardInput()
+    {
+    }
+
+    /// <summary>Stdin is closed immediately: the program reads end-of-file.</summary>
+    public static StandardInput Empty { get; } = new EmptyInput();
+
+    /// <summary>
+    /// Stdin stays open for <see cref="RunningProcess.WriteStdinAsync(string, CancellationToken)"/> and is closed by
+    /// <see cref="RunningProcess.CloseStdinAsync"/> (or when the run ends).
+    /// </summary>
+    public static StandardInput Interactive { get; } = new InteractiveInput();
+
+    /// <summary>The text, encoded with the command's encoding (UTF-8 by default), then end-of-file.</summary>
+    public static StandardInput FromString(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new TextInput(text);
+    }
+
+    /// <summary>The bytes, then end-of-file. The memory is read, never kept beyond the run.</summary>
+    public static StandardInput FromBytes(ReadOnlyMemory<byte> bytes) => new BytesInput(bytes);
+
+    /// <summary>The file's content, then end-of-file. The file is opened when the run starts.</summary>
+    public static StandardInput FromFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new FileInput(Path.GetFullPath(path));
+    }
+
+    /// <summary>The stream's remaining content, then end-of-file. One-shot: a second run with this input throws.</summary>
+    /// <param name="stream">A readable stream; it is not disposed by Tether.</param>
+    public static StandardInput FromStream(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream given as standard input is not readable.", nameof(stream));
+        }
+
+        return new StreamInput(stream);
+    }
+
+    /// <summary>
+    /// Each line from the source followed by <c>\n</c>, written as the source yields it, then end-of-file.
+    /// One-shot: a second run with this input throws.
+    /// </summary>
+    public static StandardInput FromLines(IAsyncEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return new LinesInput(lines);
+    }
+
+    internal virtual bool KeepsOpen => false;
+
+    /// <summary>Marks a one-shot source as used; throws when it was used before.</summary>
+    internal virtual void Claim()
+    {
+    }
+
+    /// <summary>Writes the whole input to <paramref name="destination"/>. Does not close it.</summary>
+    internal abstract Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken);
+
+    internal abstract string Describe();
+
+    private sealed class EmptyInput : StandardInput
+    {
+        internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        internal override string Describe() => "empty";
+    }
+
+    private sealed class InteractiveInput : StandardInput
+    {
+        internal override bool KeepsOpen => true;
+
+        internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        internal override string Describe() => "interactive";
+    }
+
+    private sealed class TextInput(string text) : StandardInput
+    {
+        internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
+        {
+            var bytes = encoding.GetBytes(text);
+            await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        internal override string Describe() => $"text ({text.Length} chars)";
+    }
+
+    private sealed class BytesInput(ReadOnlyMemory<byte> bytes) : StandardInput
+    {
+        internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) =>
+            await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+
+        internal override string Describe() => $"bytes ({bytes.Length})";
+    }
+
+    private sealed class FileInput(string path) : StandardInput
+    {
+        internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
+        {
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (file.ConfigureAwait(false))
+            {
+                await file.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        internal override string Describe() => "file";
+    }
+
+    private abstract class OneShotInput : StandardInput
+    {
+        private int _claimed;
+
+        internal override void Claim()
+        {
+            if (Interlocked.Exchange(ref _claimed, 1) != 0)
+            {
+                throw new InvalidOperationException(
+                    $"This standard input ({Describe()}) was already used by an earlier run and can be read only once; create a new StandardInput for each run.");
+            }
+        }
+    }
+
+    private sealed class StreamInput(Stream stream) : OneShotInput
+    {
+        internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) =>
+            stream.CopyToAsync(destination, 81920, cancellationToken);
+
+        internal override string Describe() => "stream";
+    }
+
+    private sealed class LinesInput(IAsyncEnumerable<string> lines) : OneShotInput
+    {
+        internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
+        {
+            await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                var bytes = encoding.GetBytes(line + "\n");
+                await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        internal override string Describe() => "line source";
+    }
+}

@@ -1,0 +1,117 @@
+namespace Tether;
+
+/// <summary>The verbs every <see cref="IProcessRunner"/> offers, for commands and pipelines alike.</summary>
+public static class ProcessRunnerExtensions
+{
+    /// <summary>Starts a single command; see <see cref="IProcessRunner.StartAsync"/>.</summary>
+    public static Task<RunningProcess> StartAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.StartAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>Runs a single command and returns its output as bytes; see <see cref="IProcessRunner.OutputBytesAsync"/>.</summary>
+    public static Task<ProcessResult<byte[]>> OutputBytesAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.OutputBytesAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a command and returns its output decoded with the command's encoding. A non-zero exit, a signal and a
+    /// timeout are data in the result, with the output captured until then.
+    /// </summary>
+    public static Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.OutputStringAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>Runs a pipeline and returns its output decoded with the last stage's encoding; see the command overload.</summary>
+    public static async Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var encoding = pipeline.Last.Encoding;
+        var result = await runner.OutputBytesAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        return result.WithOutput(encoding.GetString);
+    }
+
+    /// <summary>
+    /// Runs a command that must succeed and returns its stdout with surrounding whitespace trimmed.
+    /// </summary>
+    /// <exception cref="NonZeroExitException">It exited with a code that is not ok.</exception>
+    /// <exception cref="SignalledException">It was killed by a signal.</exception>
+    /// <exception cref="TimedOutException">A timeout ran out; the exception carries the partial output.</exception>
+    public static Task<string> RunAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.RunAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>Runs a pipeline that must succeed and returns its trimmed stdout; see the command overload.</summary>
+    public static async Task<string> RunAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessExited(result);
+        if (!result.IsSuccess)
+        {
+            throw new NonZeroExitException(result);
+        }
+
+        return result.Stdout.Trim();
+    }
+
+    /// <summary>Runs a command and returns its exit code, whatever it is.</summary>
+    /// <exception cref="SignalledException">It was killed by a signal.</exception>
+    /// <exception cref="TimedOutException">A timeout ran out.</exception>
+    public static Task<int> ExitCodeAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.ExitCodeAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>Runs a pipeline and returns the exit code of its blamed stage (or last stage).</summary>
+    public static async Task<int> ExitCodeAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessExited(result);
+        return result.ExitCode!.Value;
+    }
+
+    /// <summary>
+    /// Runs a command as a yes/no question: exit 0 is true, exit 1 is false; anything else is an error.
+    /// </summary>
+    /// <exception cref="NonZeroExitException">It exited with a code other than 0 or 1.</exception>
+    public static Task<bool> ProbeAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return runner.ProbeAsync(command.ToPipeline(), cancellationToken);
+    }
+
+    /// <summary>Runs a pipeline as a yes/no question; see the command overload.</summary>
+    public static async Task<bool> ProbeAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        ThrowUnlessExited(result);
+        return result.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw new NonZeroExitException(result),
+        };
+    }
+
+    private static void ThrowUnlessExited(ProcessResult<string> result)
+    {
+        switch (result.Outcome)
+        {
+            case Outcome.TimedOut:
+                throw new TimedOutException(result);
+            case Outcome.Signalled signalled:
+                throw new SignalledException(result, signalled.Signal);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using Tether.Internal;
+using Tether.Interop;
+
+namespace Tether.Spawning;
+
+/// <summary>
+/// A spawned pipeline on Linux: its own process group (the first stage's pid), and optionally its own cgroup leaf.
+/// Group-wide signals use <c>kill(-pgid)</c>; with a cgroup, every pid in <c>cgroup.procs</c> is signalled too (that
+/// reaches descendants that left the group with <c>setsid</c>), SIGKILL goes through <c>cgroup.kill</c> and suspend
+/// through <c>cgroup.freeze</c>.
+/// </summary>
+internal sealed class LinuxProcessTree(
+    ImmutableArray<int> pids,
+    ImmutableArray<Task<ExitStatus>> exits,
+    CgroupLeaf? leaf,
+    long wardenRegistration,
+    Stream? stdin,
+    Stream stdout,
+    Stream stderr) : ProcessTree
+{
+    private static readonly TimeSpan EmptyWait = TimeSpan.FromSeconds(5);
+    private readonly int _processGroup = pids[0];
+    private TimeSpan? _finalCpu;
+    private int _tornDown;
+
+    public override ContainmentMechanism Mechanism => leaf is null ? ContainmentMechanism.ProcessGroup : ContainmentMechanism.Cgroup;
+
+    public override IReadOnlyList<int> Pids => pids;
+
+    public override IReadOnlyList<Task<ExitStatus>> StageExits => exits;
+
+    public override Stream? Stdin => stdin;
+
+    public override Stream Stdout => stdout;
+
+    public override Stream Stderr => stderr;
+
+    public override void Signal(Signal signal)
+    {
+        if (Volatile.Read(ref _tornDown) != 0)
+        {
+            return;
+        }
+
+        Libc.kill(-_processGroup, signal.Number);
+        if (leaf is not null)
+        {
+            foreach (var pid in leaf.Processes())
+            {
+                Libc.kill(pid, signal.Number);
+            }
+        }
+    }
+
+    public override void Kill()
+    {
+        if (Volatile.Read(ref _tornDown) != 0)
+        {
+            return;
+        }
+
+        // The group first: it also reaches a stage still inside its exec shim, not yet in the cgroup.
+        Libc.kill(-_processGroup, 9);
+        leaf?.Kill();
+    }
+
+    public override void Suspend()
+    {
+        if (leaf is not null)
+        {
+            leaf.Freeze(true);
+        }
+        else
+        {
+            Libc.kill(-_processGroup, Tether.Signal.Stop.Number);
+        }
+    }
+
+    public override void Resume()
+    {
+        if (leaf is not null)
+        {
+            leaf.Freeze(false);
+        }
+        else
+        {
+            Libc.kill(-_processGroup, Tether.Signal.Continue.Number);
+        }
+    }
+
+    public override TimeSpan? TreeCpuTime() => _finalCpu ?? leaf?.CpuUsage();
+
+    public override async ValueTask TeardownAsync()
+    {
+        if (Interlocked.Exchange(ref _tornDown, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Whatever is left of the tree dies with the run. Every stage has been reaped by now, so the group can
+            // only hold descendants; ESRCH (nothing left) is the common case.
+            Libc.kill(-_processGroup, 9);
+            if (leaf is not null)
+            {
+                if (leaf.IsPopulated())
+                {
+                    leaf.Kill();
+                    var deadline = DateTime.UtcNow + EmptyWait;
+                    while (leaf.IsPopulated() && DateTime.UtcNow < deadline)
+                    {
+                        await Task.Delay(2).ConfigureAwait(false);
+                    }
+                }
+
+                _finalCpu = leaf.CpuUsage();
+                var removeDeadline = DateTime.UtcNow + EmptyWait;
+                while (!leaf.TryRemove() && DateTime.UtcNow < removeDeadline)
+                {
+                    await Task.Delay(2).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            Warden.Instance.Release(wardenRegistration);
+        }
+    }
+}

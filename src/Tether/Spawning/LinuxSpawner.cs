@@ -1,0 +1,275 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+using System.Text;
+using Tether.Internal;
+using Tether.Interop;
+
+namespace Tether.Spawning;
+
+/// <summary>
+/// Starts a pipeline's stages with <c>posix_spawn</c> (glibc uses <c>clone(CLONE_VM|CLONE_VFORK)</c>, safe under
+/// CoreCLR, which cannot run managed code after <c>fork</c>): every stage in one new process group, signal
+/// dispositions reset (the runtime ignores SIGPIPE; children must not inherit that), stdio wired with close-on-exec
+/// socket pairs towards the host and pipes between stages. In cgroup mode each stage goes through a tiny <c>/bin/sh</c> exec shim that writes its own pid into the run's
+/// <c>cgroup.procs</c> and then execs the program, so the program and all its descendants are inside the cgroup before
+/// the program's first instruction.
+/// </summary>
+internal static unsafe class LinuxSpawner
+{
+    private const string Shell = "/bin/sh";
+    private const string CgroupShim = "echo $$ > \"$1\" || exit 125; shift; exec \"$@\"";
+
+    public static LinuxProcessTree Spawn(Pipeline pipeline)
+    {
+        var stages = pipeline.Stages;
+
+        // Everything that can fail because of bad input fails here, before anything is created.
+        var environments = new List<string>[stages.Length];
+        var paths = new string[stages.Length];
+        for (var i = 0; i < stages.Length; i++)
+        {
+            var stage = stages[i];
+            var environment = i > 0 && ReferenceEquals(stage.Environment, stages[i - 1].Environment)
+                ? environments[i - 1]
+                : Flatten(stage.Environment.Resolve(), out _);
+            environments[i] = environment;
+            paths[i] = ProgramResolver.Resolve(stage.Program, PathOf(environment));
+            if (stage.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
+            {
+                throw new SpawnFailedException(stage.Program, Libc.ENOENT,
+                    File.Exists(cwd) ? $"the working directory '{cwd}' is a file, not a directory" : $"the working directory '{cwd}' does not exist");
+            }
+        }
+
+        var mode = pipeline.Containment;
+        var report = CgroupHierarchy.Report;
+        if (mode == ContainmentMode.Cgroup && !report.CgroupAvailable)
+        {
+            throw new UnsupportedException($"Cgroup containment was required but is not available: {report.CgroupUnavailableReason}. Use ContainmentMode.Auto or ProcessGroup.");
+        }
+
+        pipeline.First.Stdin.Claim();
+        Warden.Instance.EnsureStarted();
+        var leaf = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable ? CgroupHierarchy.CreateLeaf() : null;
+
+        var toClose = new List<int>();
+        var pids = new List<int>(stages.Length);
+        int stdinParent = -1, stdoutParent = -1, stderrParent = -1;
+        long wardenId = 0;
+        try
+        {
+            int firstStdin;
+            if (pipeline.First.Stdin == StandardInput.Empty)
+            {
+                firstStdin = Pipes.OpenDevNull(write: false);
+            }
+            else
+            {
+                (stdinParent, firstStdin) = Pipes.CreateSocketPair();
+            }
+
+            toClose.Add(firstStdin);
+            (stderrParent, var stderrChild) = Pipes.CreateSocketPair();
+            toClose.Add(stderrChild);
+
+            var input = firstStdin;
+            for (var i = 0; i < stages.Length; i++)
+            {
+                int output;
+                int nextInput = -1;
+                if (i == stages.Length - 1)
+                {
+                    (stdoutParent, output) = Pipes.CreateSocketPair();
+                }
+                else
+                {
+                    (nextInput, output) = Pipes.Create();
+                    toClose.Add(nextInput);
+                }
+
+                toClose.Add(output);
+                var stage = stages[i];
+                var argv = new List<string>(stage.Arguments.Length + 5);
+                if (leaf is null)
+                {
+                    argv.Add(stage.Program);
+                }
+                else
+                {
+                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, paths[i]]);
+                }
+
+                argv.AddRange(stage.Arguments);
+                var pid = SpawnOne(leaf is null ? paths[i] : Shell, argv, environments[i], input, output, stderrChild,
+                    stage.WorkingDirectory, pids.Count == 0 ? 0 : pids[0], stage.Program);
+                pids.Add(pid);
+                if (i == 0)
+                {
+                    wardenId = Warden.Instance.RegisterProcessGroup(pid);
+                }
+
+                // The child has its copies now; ours must go at once so EOF propagates when a stage exits.
+                Pipes.Close(input);
+                Pipes.Close(output);
+                toClose.Remove(input);
+                toClose.Remove(output);
+                input = nextInput;
+            }
+
+            Pipes.Close(stderrChild);
+            toClose.Remove(stderrChild);
+        }
+        catch
+        {
+            if (pids.Count > 0)
+            {
+                Libc.kill(-pids[0], 9);
+                leaf?.Kill();
+                foreach (var pid in pids)
+                {
+                    Libc.wait4(pid, out _, 0, out _);
+                }
+            }
+
+            if (wardenId != 0)
+            {
+                Warden.Instance.Release(wardenId);
+            }
+
+            foreach (var fd in toClose)
+            {
+                Pipes.Close(fd);
+            }
+
+            Pipes.Close(stdinParent);
+            Pipes.Close(stdoutParent);
+            Pipes.Close(stderrParent);
+            leaf?.TryRemove();
+            throw;
+        }
+
+        var exits = pids.Select(ChildReaper.Instance.Watch).ToImmutableArray();
+        return new LinuxProcessTree(
+            [.. pids],
+            exits,
+            leaf,
+            wardenId,
+            stdinParent < 0 ? null : OpenSocket(stdinParent),
+            OpenSocket(stdoutParent),
+            OpenSocket(stderrParent));
+    }
+
+    /// <summary>Starts the owner-death warden: <c>/bin/sh -c SCRIPT tether-warden CGROUP_DIR</c> in its own process group.</summary>
+    public static int SpawnWarden(string script, string cgroupParent, int stdinReadEnd)
+    {
+        var devNull = Pipes.OpenDevNull(write: true);
+        try
+        {
+            return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent], ["PATH=/usr/local/bin:/usr/bin:/bin"],
+                stdinReadEnd, devNull, devNull, "/", 0, Shell);
+        }
+        finally
+        {
+            Pipes.Close(devNull);
+        }
+    }
+
+    private static NetworkStream OpenSocket(int fd) =>
+        new(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), ownsSocket: true);
+
+    private static List<string> Flatten(IReadOnlyDictionary<string, string> environment, out string? path)
+    {
+        var list = new List<string>(environment.Count);
+        path = null;
+        foreach (var (name, value) in environment)
+        {
+            list.Add(name + "=" + value);
+        }
+
+        return list;
+    }
+
+    private static string? PathOf(List<string> environment)
+    {
+        foreach (var entry in environment)
+        {
+            if (entry.StartsWith("PATH=", StringComparison.Ordinal))
+            {
+                return entry[5..];
+            }
+        }
+
+        return null;
+    }
+
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program)
+    {
+        var fileActions = stackalloc byte[Libc.FileActionsSize];
+        var attributes = stackalloc byte[Libc.SpawnAttrSize];
+        var defaultSignals = stackalloc byte[Libc.SigsetSize];
+        var signalMask = stackalloc byte[Libc.SigsetSize];
+        using var nativeArgv = new NativeStringArray(argv);
+        using var nativeEnv = new NativeStringArray(environment);
+        var pathBytes = Encoding.UTF8.GetBytes(path + "\0");
+        var cwdBytes = workingDirectory is null ? null : Encoding.UTF8.GetBytes(workingDirectory + "\0");
+
+        Check(Libc.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
+        Check(Libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
+        try
+        {
+            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
+            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
+            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            if (cwdBytes is not null)
+            {
+                fixed (byte* cwd = cwdBytes)
+                {
+                    Check(Libc.posix_spawn_file_actions_addchdir_np(fileActions, cwd), "addchdir_np");
+                }
+            }
+
+            Check(Libc.posix_spawnattr_setflags(attributes, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK), "setflags");
+            Check(Libc.posix_spawnattr_setpgroup(attributes, processGroup), "setpgroup");
+            Libc.sigfillset(defaultSignals);
+            Check(Libc.posix_spawnattr_setsigdefault(attributes, defaultSignals), "setsigdefault");
+            Libc.sigemptyset(signalMask);
+            Check(Libc.posix_spawnattr_setsigmask(attributes, signalMask), "setsigmask");
+
+            int pid;
+            int rc;
+            fixed (byte* p = pathBytes)
+            {
+                rc = Libc.posix_spawn(out pid, p, fileActions, attributes, nativeArgv.Pointer, nativeEnv.Pointer);
+            }
+
+            if (rc != 0)
+            {
+                var reason = rc switch
+                {
+                    Libc.ENOENT when workingDirectory is not null && !Directory.Exists(workingDirectory) => $"the working directory '{workingDirectory}' does not exist",
+                    Libc.ENOENT => $"'{path}' or its interpreter was not found",
+                    Libc.EACCES => $"permission denied for '{path}'",
+                    8 /* ENOEXEC */ => $"'{path}' is not an executable format this system can run (a script without a #! line?)",
+                    Libc.EPERM when processGroup != 0 => "the pipeline's earlier stages already exited, so the next stage could not join their process group",
+                    _ => Libc.ErrorText(rc),
+                };
+                throw new SpawnFailedException(program, rc, reason);
+            }
+
+            return pid;
+        }
+        finally
+        {
+            Libc.posix_spawn_file_actions_destroy(fileActions);
+            Libc.posix_spawnattr_destroy(attributes);
+        }
+    }
+
+    private static void Check(int rc, string what)
+    {
+        if (rc != 0)
+        {
+            throw new ProcessIOException($"Preparing the spawn failed in {what}: {Libc.ErrorText(rc)}.");
+        }
+    }
+}
