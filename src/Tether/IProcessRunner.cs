@@ -14,6 +14,8 @@ public interface IProcessRunner
     /// <exception cref="ProgramNotFoundException">A stage's program does not exist.</exception>
     /// <exception cref="SpawnFailedException">A stage could not be started.</exception>
     /// <exception cref="UnsupportedException">The containment asked for is not available on this host.</exception>
+    /// <exception cref="FileNotFoundException">The file given as standard input does not exist.</exception>
+    /// <exception cref="InvalidOperationException">A one-shot standard input (stream, line source) was already used.</exception>
     Task<RunningProcess> StartAsync(Pipeline pipeline, CancellationToken cancellationToken = default);
 
     /// <summary>

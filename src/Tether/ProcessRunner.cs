@@ -23,7 +23,14 @@ public sealed class ProcessRunner : IProcessRunner
     public Task<RunningProcess> StartAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return Task.FromResult(Start(pipeline, streaming: true, CancellationToken.None, cancellationToken));
+        try
+        {
+            return Task.FromResult(Start(pipeline, streaming: true, CancellationToken.None, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<RunningProcess>(ex);
+        }
     }
 
     /// <inheritdoc/>

@@ -64,7 +64,7 @@ public abstract class StandardInput
 
     internal virtual bool KeepsOpen => false;
 
-    /// <summary>Marks a one-shot source as used; throws when it was used before.</summary>
+    /// <summary>Checks the source before a run uses it; marks a one-shot source as used and throws when it was used before.</summary>
     internal virtual void Claim()
     {
     }
@@ -111,6 +111,14 @@ public abstract class StandardInput
 
     private sealed class FileInput(string path) : StandardInput
     {
+        internal override void Claim()
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"The file given as standard input, '{path}', does not exist.", path);
+            }
+        }
+
         internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
         {
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);

@@ -46,9 +46,15 @@ internal sealed class LinuxProcessTree(
         Libc.kill(-_processGroup, signal.Number);
         if (leaf is not null)
         {
+            // The group got it already; only descendants that left the group (setsid, setpgid) still need it.
+            // Signalling every cgroup pid again would deliver it twice, and a second SIGINT/SIGTERM means
+            // "force quit" to many programs.
             foreach (var pid in leaf.Processes())
             {
-                Libc.kill(pid, signal.Number);
+                if (Libc.getpgid(pid) != _processGroup)
+                {
+                    Libc.kill(pid, signal.Number);
+                }
             }
         }
     }

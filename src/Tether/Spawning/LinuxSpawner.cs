@@ -17,7 +17,10 @@ namespace Tether.Spawning;
 internal static unsafe class LinuxSpawner
 {
     private const string Shell = "/bin/sh";
-    private const string CgroupShim = "echo $$ > \"$1\" || exit 125; shift; exec \"$@\"";
+    // $1: the leaf's cgroup.procs; $2: "=VALUE" when the program's environment has PWD, "" when it has none
+    // (the shell exports its own PWD at startup, which must not leak into a cleared or allow-listed environment).
+    private const string CgroupShim =
+        "echo $$ > \"$1\" || exit 125; if [ -n \"$2\" ]; then export PWD=\"${2#=}\"; else unset PWD; fi; shift 2; exec \"$@\"";
 
     public static LinuxProcessTree Spawn(Pipeline pipeline)
     {
@@ -96,7 +99,8 @@ internal static unsafe class LinuxSpawner
                 }
                 else
                 {
-                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, paths[i]]);
+                    var pwd = environments[i].Find(e => e.StartsWith("PWD=", StringComparison.Ordinal));
+                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : pwd[3..], paths[i]]);
                 }
 
                 argv.AddRange(stage.Arguments);
