@@ -12,7 +12,8 @@ namespace Tether.Internal;
 /// holding the read end of a pipe whose write end only this process has. Process-group runs are registered with it
 /// (<c>+ID PGID</c>, <c>-ID</c> when they end). When the pipe reaches end-of-file — this process is gone, however it
 /// died — the warden SIGKILLs every registered group, writes <c>cgroup.kill</c> of this host's cgroup directory (which
-/// holds every cgroup run's leaf), waits for it to empty and removes it.
+/// holds every cgroup run's leaf), waits for it to empty and removes it, and removes the host's private directory
+/// (the <see cref="CgroupGate"/> FIFO).
 /// </summary>
 internal sealed class Warden
 {
@@ -40,6 +41,7 @@ internal sealed class Warden
             n=$((n+1))
           done
         fi
+        if [ -n "$2" ] && [ -d "$2" ]; then rm -rf -- "$2" 2>/dev/null; fi
         """;
 
     private static readonly Lazy<Warden> Shared = new(() => new Warden());
@@ -122,7 +124,9 @@ internal sealed class Warden
         var (readEnd, writeEnd) = Pipes.Create();
         try
         {
-            Pid = LinuxSpawner.SpawnWarden(Script, CgroupHierarchy.RunsParent ?? "", readEnd);
+            var runsParent = CgroupHierarchy.RunsParent;
+            var gateDirectory = runsParent is null ? null : CgroupGate.Instance?.Directory;
+            Pid = LinuxSpawner.SpawnWarden(Script, runsParent ?? "", gateDirectory ?? "", readEnd);
         }
         finally
         {

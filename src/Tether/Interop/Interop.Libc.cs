@@ -89,6 +89,20 @@ internal static unsafe partial class Libc
     public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
 
     [LibraryImport(LibraryName)]
+    public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, int flags, int mode);
+
+    [LibraryImport(LibraryName)]
+    public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);
+
+    [LibraryImport(LibraryName, SetLastError = true)]
+    public static partial int mkfifo(byte* path, int mode);
+
+    [LibraryImport(LibraryName, SetLastError = true)]
+    public static partial long read(int fd, byte* buffer, nint count);
+
+    public const int ENXIO = 6;
+
+    [LibraryImport(LibraryName)]
     public static partial int posix_spawnattr_init(void* attributes);
 
     [LibraryImport(LibraryName)]

@@ -111,6 +111,13 @@ internal sealed class LinuxProcessTree(
             Libc.kill(-_processGroup, 9);
             if (leaf is not null)
             {
+                // Common case: nothing is left, the leaf goes at once.
+                _finalCpu = leaf.CpuUsage();
+                if (leaf.TryRemove())
+                {
+                    return;
+                }
+
                 if (leaf.IsPopulated())
                 {
                     leaf.Kill();

@@ -10,9 +10,10 @@ namespace Tether.Spawning;
 /// Starts a pipeline's stages with <c>posix_spawn</c> (glibc uses <c>clone(CLONE_VM|CLONE_VFORK)</c>, safe under
 /// CoreCLR, which cannot run managed code after <c>fork</c>): every stage in one new process group, signal
 /// dispositions reset (the runtime ignores SIGPIPE; children must not inherit that), stdio wired with close-on-exec
-/// socket pairs towards the host and pipes between stages. In cgroup mode each stage goes through a tiny <c>/bin/sh</c> exec shim that writes its own pid into the run's
-/// <c>cgroup.procs</c> and then execs the program, so the program and all its descendants are inside the cgroup before
-/// the program's first instruction.
+/// socket pairs towards the host and pipes between stages. In cgroup mode each stage is held before exec by the
+/// <see cref="CgroupGate"/> until it has been moved into the run's leaf (or, where the gate is unavailable, goes through
+/// a tiny <c>/bin/sh</c> exec shim that writes its own pid into <c>cgroup.procs</c> and then execs the program), so the
+/// program and all its descendants are inside the cgroup before the program's first instruction.
 /// </summary>
 internal static unsafe class LinuxSpawner
 {
@@ -54,6 +55,7 @@ internal static unsafe class LinuxSpawner
         pipeline.First.Stdin.Claim();
         Warden.Instance.EnsureStarted();
         var leaf = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable ? CgroupHierarchy.CreateLeaf() : null;
+        var gate = leaf is null ? null : CgroupGate.Instance;
 
         var toClose = new List<int>();
         var pids = new List<int>(stages.Length);
@@ -93,7 +95,7 @@ internal static unsafe class LinuxSpawner
                 toClose.Add(output);
                 var stage = stages[i];
                 var argv = new List<string>(stage.Arguments.Length + 5);
-                if (leaf is null)
+                if (leaf is null || gate is not null)
                 {
                     argv.Add(stage.Program);
                 }
@@ -104,8 +106,27 @@ internal static unsafe class LinuxSpawner
                 }
 
                 argv.AddRange(stage.Arguments);
-                var pid = SpawnOne(leaf is null ? paths[i] : Shell, argv, environments[i], input, output, stderrChild,
-                    stage.WorkingDirectory, pids.Count == 0 ? 0 : pids[0], stage.Program);
+                var processGroup = pids.Count == 0 ? 0 : pids[0];
+                int pid;
+                if (leaf is not null && gate is not null)
+                {
+                    var (stageInput, stageOutput, index) = (input, output, i);
+                    pid = gate.Spawn(
+                        () => SpawnOne(paths[index], argv, environments[index], stageInput, stageOutput, stderrChild, stages[index].WorkingDirectory, processGroup, stages[index].Program, gate),
+                        leaf.ProcsFile,
+                        out var gateError);
+                    if (gateError is not null)
+                    {
+                        pids.Add(pid);
+                        throw new ProcessIOException($"Could not put '{stage.Program}' into its cgroup: {gateError}.");
+                    }
+                }
+                else
+                {
+                    pid = SpawnOne(leaf is null ? paths[i] : Shell, argv, environments[i], input, output, stderrChild,
+                        stage.WorkingDirectory, processGroup, stage.Program, gate: null);
+                }
+
                 pids.Add(pid);
                 if (i == 0)
                 {
@@ -163,14 +184,14 @@ internal static unsafe class LinuxSpawner
             OpenSocket(stderrParent));
     }
 
-    /// <summary>Starts the owner-death warden: <c>/bin/sh -c SCRIPT tether-warden CGROUP_DIR</c> in its own process group.</summary>
-    public static int SpawnWarden(string script, string cgroupParent, int stdinReadEnd)
+    /// <summary>Starts the owner-death warden: <c>/bin/sh -c SCRIPT tether-warden CGROUP_DIR PRIVATE_DIR</c> in its own process group.</summary>
+    public static int SpawnWarden(string script, string cgroupParent, string privateDirectory, int stdinReadEnd)
     {
         var devNull = Pipes.OpenDevNull(write: true);
         try
         {
-            return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent], ["PATH=/usr/local/bin:/usr/bin:/bin"],
-                stdinReadEnd, devNull, devNull, "/", 0, Shell);
+            return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], ["PATH=/usr/local/bin:/usr/bin:/bin"],
+                stdinReadEnd, devNull, devNull, "/", 0, Shell, gate: null);
         }
         finally
         {
@@ -206,7 +227,7 @@ internal static unsafe class LinuxSpawner
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program, CgroupGate? gate)
     {
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];
@@ -224,6 +245,18 @@ internal static unsafe class LinuxSpawner
             Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
             Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
             Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            if (gate is not null)
+            {
+                // Held here, before exec, until the gate has moved this child into its cgroup.
+                const int GateFd = 3;
+                fixed (byte* fifo = gate.FifoPath)
+                {
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, fifo, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "addopen(gate)");
+                }
+
+                Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate)");
+            }
+
             if (cwdBytes is not null)
             {
                 fixed (byte* cwd = cwdBytes)

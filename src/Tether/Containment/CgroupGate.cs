@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Tether.Interop;
+
+namespace Tether.Internal;
+
+/// <summary>
+/// Puts a spawned child into its run's cgroup before the program's first instruction, without an extra exec.
+/// </summary>
+/// <remarks>
+/// The child's first spawn action opens a private FIFO for reading, which blocks while the FIFO has no writer; the
+/// spawning thread is held in <c>posix_spawn</c> meanwhile (vfork semantics). The gate's own thread finds the new child
+/// in <c>/proc/self/task/TID/children</c> of the spawning thread, writes its pid to the leaf's <c>cgroup.procs</c>,
+/// and only then opens the FIFO for writing, which releases the child to exec the program — already inside the
+/// cgroup. Hosts without <c>/proc/…/children</c> (CONFIG_PROC_CHILDREN) or where the FIFO cannot be made fall back to
+/// the <c>/bin/sh</c> exec shim, which does the same at the cost of one more exec per stage.
+/// </remarks>
+internal sealed unsafe class CgroupGate
+{
+    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(5);
+    private static readonly Lazy<CgroupGate?> Shared = new(Create);
+    private readonly Lock _spawnLock = new();
+    private readonly SemaphoreSlim _armed = new(0);
+    private readonly byte[] _fifoPath;
+    private Job? _job;
+
+    private CgroupGate(string directory, byte[] fifoPath)
+    {
+        Directory = directory;
+        _fifoPath = fifoPath;
+        var thread = new Thread(Loop) { IsBackground = true, Name = "Tether cgroup gate" };
+        thread.Start();
+    }
+
+    /// <summary>The gate, or null when this host needs the shell shim instead.</summary>
+    public static CgroupGate? Instance => Shared.Value;
+
+    /// <summary>The private directory (0700) holding the FIFO; removed at exit, or by the warden after a crash.</summary>
+    public string Directory { get; }
+
+    /// <summary>The FIFO path, NUL-terminated, for <c>posix_spawn_file_actions_addopen</c>.</summary>
+    public ReadOnlySpan<byte> FifoPath => _fifoPath;
+
+    /// <summary>
+    /// Runs <paramref name="spawn"/> (which must open the FIFO first) and moves the child it creates into
+    /// <paramref name="procsFile"/>'s cgroup before it can exec. Returns the spawn's result; <paramref name="error"/> is
+    /// set when the child could not be moved (the caller then kills it).
+    /// </summary>
+    public int Spawn(Func<int> spawn, string procsFile, out string? error)
+    {
+        lock (_spawnLock)
+        {
+            var tid = (int)Libc.syscall(GettidSyscall, 0, 0);
+            var job = new Job(tid, ReadChildren(tid), procsFile);
+            Volatile.Write(ref _job, job);
+            _armed.Release();
+            int result;
+            try
+            {
+                result = spawn();
+            }
+            finally
+            {
+                Volatile.Write(ref job.SpawnReturned, true);
+                job.Done.Wait();
+                Volatile.Write(ref _job, null);
+            }
+
+            error = job.Error;
+            return result;
+        }
+    }
+
+    private static long GettidSyscall => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 178 : 186;
+
+    private static CgroupGate? Create()
+    {
+        if (RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            return null;
+        }
+
+        var tid = (int)Libc.syscall(GettidSyscall, 0, 0);
+        if (!File.Exists(ChildrenFile(tid)))
+        {
+            return null;
+        }
+
+        try
+        {
+            var directory = System.IO.Directory.CreateTempSubdirectory("tether-").FullName;
+            var fifo = Encoding.UTF8.GetBytes(Path.Combine(directory, "cgroup-gate") + "\0");
+            fixed (byte* p = fifo)
+            {
+                if (Libc.mkfifo(p, 0x180 /* 0600 */) != 0)
+                {
+                    System.IO.Directory.Delete(directory, recursive: true);
+                    return null;
+                }
+            }
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    System.IO.Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            };
+            return new CgroupGate(directory, fifo);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string ChildrenFile(int tid) =>
+        $"/proc/self/task/{tid.ToString(CultureInfo.InvariantCulture)}/children";
+
+    private static HashSet<int> ReadChildren(int tid)
+    {
+        var set = new HashSet<int>();
+        try
+        {
+            foreach (var part in File.ReadAllText(ChildrenFile(tid)).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    set.Add(pid);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return set;
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            _armed.Wait();
+            var job = Volatile.Read(ref _job);
+            if (job is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Serve(job);
+            }
+            catch (Exception ex)
+            {
+                job.Error ??= ex.Message;
+            }
+            finally
+            {
+                job.Done.Set();
+            }
+        }
+    }
+
+    private void Serve(Job job)
+    {
+        var deadline = Environment.TickCount64 + (long)FindTimeout.TotalMilliseconds;
+        var pid = 0;
+        var spins = 0;
+        while (pid == 0 && !Volatile.Read(ref job.SpawnReturned) && Environment.TickCount64 < deadline)
+        {
+            foreach (var candidate in ReadChildren(job.Tid))
+            {
+                if (!job.Known.Contains(candidate))
+                {
+                    pid = candidate;
+                    break;
+                }
+            }
+
+            if (pid == 0 && ++spins > 20)
+            {
+                Thread.Yield();
+            }
+        }
+
+        if (pid != 0)
+        {
+            try
+            {
+                File.WriteAllText(job.ProcsFile, pid.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                job.Error = $"could not move pid {pid} into {job.ProcsFile}: {ex.Message}";
+            }
+        }
+        else if (!Volatile.Read(ref job.SpawnReturned))
+        {
+            job.Error = "the spawned child did not appear in /proc within 5s";
+        }
+
+        // Release the child (it waits in open() for a writer) unless the spawn already failed without one.
+        fixed (byte* path = _fifoPath)
+        {
+            while (!Volatile.Read(ref job.SpawnReturned))
+            {
+                var fd = Libc.open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+                if (fd >= 0)
+                {
+                    Libc.close(fd);
+                    break;
+                }
+
+                Thread.Yield(); // ENXIO: the child has not reached its open() yet
+            }
+        }
+    }
+
+    private sealed class Job(int tid, HashSet<int> known, string procsFile)
+    {
+        public int Tid { get; } = tid;
+
+        public HashSet<int> Known { get; } = known;
+
+        public string ProcsFile { get; } = procsFile;
+
+        public ManualResetEventSlim Done { get; } = new();
+
+        public bool SpawnReturned;
+
+        public string? Error;
+    }
+}
