@@ -306,7 +306,8 @@ public sealed class RunningProcess : IAsyncDisposable
 
     private async Task<ProcessResult<byte[]>> RunToEndAsync(bool streaming)
     {
-        await Task.Yield();
+        // Runs synchronously up to the first read that has to wait: no extra thread-pool hop per run (busy pool
+        // threads measurably slow down the next posix_spawn, which shares the address space while it execs).
         foreach (var token in _cancellationTokens)
         {
             _registrations.Add(token.UnsafeRegister(static state => ((RunningProcess)state!).RequestStop(StopReason.Cancelled, null), this));
@@ -603,7 +604,6 @@ public sealed class RunningProcess : IAsyncDisposable
 
     private async Task PumpAsync(Stream stream, OutputCapture capture, ImmutableArray<Stream> tees, OutputStreams which, LineSplitter? splitter, ImmutableArray<Action<string>> handlers, LineQueue<string>? queue)
     {
-        await Task.Yield();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         var lines = splitter is null ? null : new List<string>();
         var liveTees = tees.ToList();
