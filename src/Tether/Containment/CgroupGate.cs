@@ -23,6 +23,7 @@ internal sealed unsafe class CgroupGate
     private readonly Lock _spawnLock = new();
     private readonly SemaphoreSlim _armed = new(0);
     private readonly byte[] _fifoPath;
+    private readonly Job _reusableJob = new();
     private Job? _job;
 
     private CgroupGate(string directory, byte[] fifoPath)
@@ -51,8 +52,9 @@ internal sealed unsafe class CgroupGate
     {
         lock (_spawnLock)
         {
-            var tid = (int)Libc.syscall(GettidSyscall, 0, 0);
-            var job = new Job(tid, ReadChildren(tid), procsFile);
+            var job = _reusableJob;
+            job.Reset((int)Libc.syscall(GettidSyscall, 0, 0), procsFile);
+            ReadChildren(job.ChildrenFile, job.Known);
             Volatile.Write(ref _job, job);
             _armed.Release();
             int result;
@@ -121,24 +123,34 @@ internal sealed unsafe class CgroupGate
     private static string ChildrenFile(int tid) =>
         $"/proc/self/task/{tid.ToString(CultureInfo.InvariantCulture)}/children";
 
-    private static HashSet<int> ReadChildren(int tid)
+    /// <summary>Reads the pids listed in a <c>children</c> file into <paramref name="into"/> (cleared first).</summary>
+    private static void ReadChildren(string childrenFile, List<int> into)
     {
-        var set = new HashSet<int>();
-        try
+        into.Clear();
+        Span<byte> buffer = stackalloc byte[8192];
+        var length = KernelFile.Read(childrenFile, buffer);
+        var content = buffer[..Math.Max(length, 0)];
+        var value = 0;
+        var inNumber = false;
+        foreach (var b in content)
         {
-            foreach (var part in File.ReadAllText(ChildrenFile(tid)).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (b is >= (byte)'0' and <= (byte)'9')
             {
-                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    set.Add(pid);
-                }
+                value = (value * 10) + (b - '0');
+                inNumber = true;
+            }
+            else if (inNumber)
+            {
+                into.Add(value);
+                value = 0;
+                inNumber = false;
             }
         }
-        catch (IOException)
-        {
-        }
 
-        return set;
+        if (inNumber)
+        {
+            into.Add(value);
+        }
     }
 
     private void Loop()
@@ -174,7 +186,8 @@ internal sealed unsafe class CgroupGate
         var spins = 0;
         while (pid == 0 && !Volatile.Read(ref job.SpawnReturned) && Environment.TickCount64 < deadline)
         {
-            foreach (var candidate in ReadChildren(job.Tid))
+            ReadChildren(job.ChildrenFile, job.Current);
+            foreach (var candidate in job.Current)
             {
                 if (!job.Known.Contains(candidate))
                 {
@@ -191,13 +204,10 @@ internal sealed unsafe class CgroupGate
 
         if (pid != 0)
         {
-            try
+            var errno = KernelFile.WriteNumber(job.ProcsFile, pid);
+            if (errno != 0)
             {
-                File.WriteAllText(job.ProcsFile, pid.ToString(CultureInfo.InvariantCulture));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                job.Error = $"could not move pid {pid} into {job.ProcsFile}: {ex.Message}";
+                job.Error = $"could not move pid {pid} into {job.ProcsFile}: {Libc.ErrorText(errno)}";
             }
         }
         else if (!Volatile.Read(ref job.SpawnReturned))
@@ -222,18 +232,30 @@ internal sealed unsafe class CgroupGate
         }
     }
 
-    private sealed class Job(int tid, HashSet<int> known, string procsFile)
+    /// <summary>One spawn's request to the gate thread; a single instance is reused under the spawn lock.</summary>
+    private sealed class Job
     {
-        public int Tid { get; } = tid;
-
-        public HashSet<int> Known { get; } = known;
-
-        public string ProcsFile { get; } = procsFile;
-
-        public ManualResetEventSlim Done { get; } = new();
-
         public bool SpawnReturned;
 
         public string? Error;
+
+        public string ChildrenFile { get; private set; } = "";
+
+        public string ProcsFile { get; private set; } = "";
+
+        public List<int> Known { get; } = [];
+
+        public List<int> Current { get; } = [];
+
+        public ManualResetEventSlim Done { get; } = new();
+
+        public void Reset(int tid, string procsFile)
+        {
+            ChildrenFile = CgroupGate.ChildrenFile(tid);
+            ProcsFile = procsFile;
+            SpawnReturned = false;
+            Error = null;
+            Done.Reset();
+        }
     }
 }

@@ -1,80 +1,77 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Tether.Internal;
 
 /// <summary>One run's own cgroup v2 directory: every process of the run's tree stays in it, whatever it does.</summary>
-internal sealed class CgroupLeaf(string path)
+internal sealed class CgroupLeaf
 {
-    public string Path { get; } = path;
+    private readonly string _events;
+    private readonly string _cpuStat;
+    private readonly string _kill;
+    private readonly string _freeze;
 
-    /// <summary>The file a process writes its pid to in order to join (used by the exec shim).</summary>
-    public string ProcsFile => System.IO.Path.Combine(Path, "cgroup.procs");
+    public CgroupLeaf(string path)
+    {
+        Path = path;
+        ProcsFile = path + "/cgroup.procs";
+        _events = path + "/cgroup.events";
+        _cpuStat = path + "/cpu.stat";
+        _kill = path + "/cgroup.kill";
+        _freeze = path + "/cgroup.freeze";
+    }
+
+    public string Path { get; }
+
+    /// <summary>The file a process is moved into the cgroup through (its pid is written there).</summary>
+    public string ProcsFile { get; }
 
     /// <summary>SIGKILLs every process in the cgroup, atomically with respect to forks.</summary>
-    public void Kill() => Write("cgroup.kill", "1");
+    public void Kill() => Write(_kill, 1);
 
-    public void Freeze(bool frozen) => Write("cgroup.freeze", frozen ? "1" : "0");
+    public void Freeze(bool frozen) => Write(_freeze, frozen ? 1 : 0);
 
     public IReadOnlyList<int> Processes()
     {
-        var pids = new List<int>();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            foreach (var line in File.ReadLines(ProcsFile))
+            var length = KernelFile.Read(ProcsFile, buffer);
+            var pids = new List<int>();
+            var content = buffer.AsSpan(0, Math.Max(length, 0));
+            while (!content.IsEmpty)
             {
+                var end = content.IndexOf((byte)'\n');
+                var line = end < 0 ? content : content[..end];
                 if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 {
                     pids.Add(pid);
                 }
-            }
-        }
-        catch (IOException)
-        {
-            // Removed already: no processes.
-        }
 
-        return pids;
+                content = end < 0 ? [] : content[(end + 1)..];
+            }
+
+            return pids;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public bool IsPopulated()
     {
-        try
-        {
-            foreach (var line in File.ReadLines(System.IO.Path.Combine(Path, "cgroup.events")))
-            {
-                if (line.StartsWith("populated ", StringComparison.Ordinal))
-                {
-                    return line.EndsWith('1');
-                }
-            }
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-
-        return false;
+        Span<byte> buffer = stackalloc byte[256];
+        var length = KernelFile.Read(_events, buffer);
+        return length > 0 && KernelFile.FindValue(buffer[..length], "populated "u8) == 1;
     }
 
     /// <summary>Total CPU time of every process that ever ran in the cgroup, from <c>cpu.stat</c>.</summary>
     public TimeSpan? CpuUsage()
     {
-        try
-        {
-            foreach (var line in File.ReadLines(System.IO.Path.Combine(Path, "cpu.stat")))
-            {
-                if (line.StartsWith("usage_usec ", StringComparison.Ordinal) &&
-                    long.TryParse(line.AsSpan("usage_usec ".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var usec))
-                {
-                    return TimeSpan.FromMicroseconds(usec);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return null;
+        Span<byte> buffer = stackalloc byte[1024];
+        var length = KernelFile.Read(_cpuStat, buffer);
+        return length > 0 && KernelFile.FindValue(buffer[..length], "usage_usec "u8) is { } usec ? TimeSpan.FromMicroseconds(usec) : null;
     }
 
     /// <summary>Removes the (empty) directory; returns false while processes remain.</summary>
@@ -95,18 +92,12 @@ internal sealed class CgroupLeaf(string path)
         }
     }
 
-    private void Write(string file, string value)
+    private void Write(string file, int value)
     {
-        try
+        var errno = KernelFile.WriteNumber(file, value);
+        if (errno != 0 && Directory.Exists(Path))
         {
-            File.WriteAllText(System.IO.Path.Combine(Path, file), value);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            if (Directory.Exists(Path))
-            {
-                throw new ProcessIOException($"Could not write {file} of cgroup {Path}: {ex.Message}", ex);
-            }
+            throw new ProcessIOException($"Could not write {System.IO.Path.GetFileName(file)} of cgroup {Path}: {Interop.Libc.ErrorText(errno)}.");
         }
     }
 }

@@ -100,6 +100,9 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, SetLastError = true)]
     public static partial long read(int fd, byte* buffer, nint count);
 
+    [LibraryImport(LibraryName, SetLastError = true)]
+    public static partial long write(int fd, byte* buffer, nint count);
+
     public const int ENXIO = 6;
 
     [LibraryImport(LibraryName)]

@@ -31,16 +31,16 @@ internal static unsafe class LinuxSpawner
         var stages = pipeline.Stages;
 
         // Everything that can fail because of bad input fails here, before anything is created.
-        var environments = new List<string>[stages.Length];
+        var environments = new List<KeyValuePair<string, string>>[stages.Length];
         var paths = new string[stages.Length];
         for (var i = 0; i < stages.Length; i++)
         {
             var stage = stages[i];
             var environment = i > 0 && ReferenceEquals(stage.Environment, stages[i - 1].Environment)
                 ? environments[i - 1]
-                : Flatten(stage.Environment.Resolve(), out _);
+                : stage.Environment.ResolveEntries();
             environments[i] = environment;
-            paths[i] = ProgramResolver.Resolve(stage.Program, PathOf(environment));
+            paths[i] = ProgramResolver.Resolve(stage.Program, ValueOf(environment, "PATH"));
             if (stage.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
             {
                 throw new SpawnFailedException(stage.Program, Libc.ENOENT,
@@ -104,8 +104,8 @@ internal static unsafe class LinuxSpawner
                 }
                 else
                 {
-                    var pwd = environments[i].Find(e => e.StartsWith("PWD=", StringComparison.Ordinal));
-                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : pwd[3..], paths[i]]);
+                    var pwd = ValueOf(environments[i], "PWD");
+                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd, paths[i]]);
                 }
 
                 argv.AddRange(stage.Arguments);
@@ -193,7 +193,7 @@ internal static unsafe class LinuxSpawner
         var devNull = Pipes.OpenDevNull(write: true);
         try
         {
-            return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], ["PATH=/usr/local/bin:/usr/bin:/bin"],
+            return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], [new("PATH", "/usr/local/bin:/usr/bin:/bin")],
                 stdinReadEnd, devNull, devNull, "/", 0, Shell, gate: null);
         }
         finally
@@ -205,32 +205,20 @@ internal static unsafe class LinuxSpawner
     private static NetworkStream OpenSocket(int fd) =>
         new(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), ownsSocket: true);
 
-    private static List<string> Flatten(IReadOnlyDictionary<string, string> environment, out string? path)
+    private static string? ValueOf(List<KeyValuePair<string, string>> environment, string name)
     {
-        var list = new List<string>(environment.Count);
-        path = null;
-        foreach (var (name, value) in environment)
+        foreach (var (key, value) in environment)
         {
-            list.Add(name + "=" + value);
-        }
-
-        return list;
-    }
-
-    private static string? PathOf(List<string> environment)
-    {
-        foreach (var entry in environment)
-        {
-            if (entry.StartsWith("PATH=", StringComparison.Ordinal))
+            if (key == name)
             {
-                return entry[5..];
+                return value;
             }
         }
 
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program, CgroupGate? gate)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program, CgroupGate? gate)
     {
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];

@@ -1,0 +1,135 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tether.Interop;
+
+namespace Tether.Internal;
+
+/// <summary>
+/// Reads and writes the small files of /proc and cgroupfs with plain syscalls into caller buffers: no streams, no
+/// strings, no allocations on paths that run for every spawn.
+/// </summary>
+internal static unsafe class KernelFile
+{
+    private const int MaxPath = 1024;
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; returns the count, or -1 when the file cannot be read.</summary>
+    public static int Read(string path, Span<byte> buffer)
+    {
+        Span<byte> pathBytes = stackalloc byte[MaxPath];
+        if (!Encode(path, pathBytes))
+        {
+            return -1;
+        }
+
+        fixed (byte* p = pathBytes)
+        {
+            var fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                return -1;
+            }
+
+            try
+            {
+                var total = 0;
+                fixed (byte* b = buffer)
+                {
+                    while (total < buffer.Length)
+                    {
+                        var n = Libc.read(fd, b + total, buffer.Length - total);
+                        if (n < 0)
+                        {
+                            if (Marshal.GetLastPInvokeError() == Libc.EINTR)
+                            {
+                                continue;
+                            }
+
+                            return -1;
+                        }
+
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        total += (int)n;
+                    }
+                }
+
+                return total;
+            }
+            finally
+            {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="content"/> in one write; returns 0, or the errno of the failure.</summary>
+    public static int Write(string path, ReadOnlySpan<byte> content)
+    {
+        Span<byte> pathBytes = stackalloc byte[MaxPath];
+        if (!Encode(path, pathBytes))
+        {
+            return 36; // ENAMETOOLONG
+        }
+
+        fixed (byte* p = pathBytes)
+        fixed (byte* c = content)
+        {
+            var fd = Libc.open(p, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+
+            try
+            {
+                var n = Libc.write(fd, c, content.Length);
+                return n == content.Length ? 0 : n < 0 ? Marshal.GetLastPInvokeError() : 5 /* EIO: short write */;
+            }
+            finally
+            {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    /// <summary>Writes a decimal number (a pid, a flag); returns 0 or the errno.</summary>
+    public static int WriteNumber(string path, long value)
+    {
+        Span<byte> digits = stackalloc byte[24];
+        value.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return Write(path, digits[..length]);
+    }
+
+    /// <summary>Finds <c>key value</c> at the start of a line and parses the value; null when absent.</summary>
+    public static long? FindValue(ReadOnlySpan<byte> content, ReadOnlySpan<byte> keyWithSpace)
+    {
+        while (!content.IsEmpty)
+        {
+            var end = content.IndexOf((byte)'\n');
+            var line = end < 0 ? content : content[..end];
+            if (line.StartsWith(keyWithSpace) && long.TryParse(line[keyWithSpace.Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            content = end < 0 ? [] : content[(end + 1)..];
+        }
+
+        return null;
+    }
+
+    private static bool Encode(string path, Span<byte> destination)
+    {
+        if (Encoding.UTF8.GetMaxByteCount(path.Length) >= destination.Length && Encoding.UTF8.GetByteCount(path) >= destination.Length)
+        {
+            return false;
+        }
+
+        var length = Encoding.UTF8.GetBytes(path, destination);
+        destination[length] = 0;
+        return true;
+    }
+}
