@@ -37,7 +37,11 @@ public sealed partial class Command
         Program = program;
     }
 
-    /// <summary>The program: a path, or a name looked up on <c>PATH</c> when it has no slash.</summary>
+    /// <summary>
+    /// The program: a name without a slash is looked up on <c>PATH</c> (the command's own, else this process's); a
+    /// path with a slash is used as is, a relative one taken from <see cref="WorkingDirectory"/> when set (as the
+    /// program itself would see it), else from the current directory.
+    /// </summary>
     public string Program { get; private set; }
 
     /// <summary>The arguments, each passed verbatim.</summary>

@@ -360,7 +360,13 @@ public sealed class RunningProcess : IAsyncDisposable
 
         await pumps.ConfigureAwait(false);
         await _pumpCancellation.CancelAsync().ConfigureAwait(false);
-        await stdinTask.ConfigureAwait(false);
+
+        // Every stage is gone, so nobody reads stdin any more. A source that ignores cancellation (a console stream,
+        // a synchronous stream) must not hold the result: give the feed a moment, then leave it behind.
+        if (!stdinTask.IsCompleted)
+        {
+            await Task.WhenAny(stdinTask, Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System)).ConfigureAwait(false);
+        }
         foreach (var registration in _registrations)
         {
             await registration.DisposeAsync().ConfigureAwait(false);
@@ -404,15 +410,21 @@ public sealed class RunningProcess : IAsyncDisposable
     {
         var stages = ImmutableArray.CreateBuilder<StageResult>(_pipeline.Stages.Length);
         var cpu = TimeSpan.Zero;
-        long? peak = null;
+        long? peak = _tree.TreePeakMemory();
+        var hostPeak = peak is null ? HostMemory.PeakResidentBytes() : null;
         for (var i = 0; i < _pipeline.Stages.Length; i++)
         {
             var status = _tree.StageExits[i].Result;
-            stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.ToOutcome(), status.CpuTime, status.PeakMemoryBytes));
+
+            // A posix_spawn child shares the host's address space until it execs, and the kernel folds that address
+            // space's high-water mark into the child's ru_maxrss. A figure at or below the host's own peak may be the
+            // host's, so it is reported as unknown rather than as a wrong number.
+            var stagePeak = status.PeakMemoryBytes is { } p && (hostPeak is null || p > hostPeak) ? p : (long?)null;
+            stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.ToOutcome(), status.CpuTime, stagePeak));
             cpu += status.CpuTime;
-            if (status.PeakMemoryBytes is { } p && (peak is null || p > peak))
+            if (_tree.TreePeakMemory() is null && stagePeak is { } sp && (peak is null || sp > peak))
             {
-                peak = p;
+                peak = sp;
             }
         }
 
@@ -632,10 +644,10 @@ public sealed class RunningProcess : IAsyncDisposable
                 {
                     try
                     {
-                        await liveTees[i].WriteAsync(chunk).ConfigureAwait(false);
-                        await liveTees[i].FlushAsync().ConfigureAwait(false);
+                        await liveTees[i].WriteAsync(chunk, _pumpCancellation.Token).ConfigureAwait(false);
+                        await liveTees[i].FlushAsync(_pumpCancellation.Token).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
+                    catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or OperationCanceledException)
                     {
                         liveTees.RemoveAt(i); // a broken tee stops receiving; the run and the capture go on
                     }

@@ -10,6 +10,7 @@ internal sealed class CgroupLeaf
     private readonly string _cpuStat;
     private readonly string _kill;
     private readonly string _freeze;
+    private readonly string _memoryPeak;
 
     public CgroupLeaf(string path)
     {
@@ -19,6 +20,7 @@ internal sealed class CgroupLeaf
         _cpuStat = path + "/cpu.stat";
         _kill = path + "/cgroup.kill";
         _freeze = path + "/cgroup.freeze";
+        _memoryPeak = path + "/memory.peak";
     }
 
     public string Path { get; }
@@ -72,6 +74,14 @@ internal sealed class CgroupLeaf
         Span<byte> buffer = stackalloc byte[1024];
         var length = KernelFile.Read(_cpuStat, buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "usage_usec "u8) is { } usec ? TimeSpan.FromMicroseconds(usec) : null;
+    }
+
+    /// <summary>The tree's peak memory from <c>memory.peak</c>, or null when the memory controller is not enabled here.</summary>
+    public long? MemoryPeak()
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        var length = KernelFile.Read(_memoryPeak, buffer);
+        return length > 0 && long.TryParse(buffer[..length].TrimEnd((byte)'\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
     }
 
     /// <summary>Removes the (empty) directory; returns false while processes remain.</summary>

@@ -38,6 +38,9 @@ internal abstract class ProcessTree
     /// <summary>CPU time of the whole tree when the containment measures it (cgroup), else null.</summary>
     public abstract TimeSpan? TreeCpuTime();
 
+    /// <summary>Peak memory of the whole tree when the containment measures it (cgroup <c>memory.peak</c>), else null.</summary>
+    public abstract long? TreePeakMemory();
+
     /// <summary>Kills what is left, waits (bounded) for the containment to empty and releases it.</summary>
     public abstract ValueTask TeardownAsync();
 }

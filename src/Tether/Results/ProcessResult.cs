@@ -45,7 +45,12 @@ public sealed record ProcessResult<TOutput>
     /// </summary>
     public TimeSpan CpuTime { get; init; }
 
-    /// <summary>Peak resident memory in bytes of the largest stage (from <c>wait4</c>'s <c>ru_maxrss</c>), or null when unknown.</summary>
+    /// <summary>
+    /// Peak resident memory in bytes: the whole tree's from the cgroup's <c>memory.peak</c> when the memory controller
+    /// is enabled there; otherwise the largest stage's <c>wait4</c> <c>ru_maxrss</c>. Null when unknown: a spawned
+    /// child shares the host's address space until it execs, and the kernel counts that in <c>ru_maxrss</c>, so a
+    /// figure that does not exceed the host's own peak cannot be told apart from the host's and is not reported.
+    /// </summary>
     public long? PeakMemoryBytes { get; init; }
 
     /// <summary>The containment that was in force.</summary>
@@ -99,5 +104,5 @@ public sealed record ProcessResult<TOutput>
 /// <param name="Pid">The stage's pid.</param>
 /// <param name="Outcome">How the stage ended (the real exit status, even when the run as a whole timed out).</param>
 /// <param name="CpuTime">CPU time reported by <c>wait4</c> for this stage.</param>
-/// <param name="PeakMemoryBytes">Peak resident memory of this stage in bytes.</param>
+/// <param name="PeakMemoryBytes">Peak resident memory of this stage in bytes, or null when unknown (see <see cref="ProcessResult{TOutput}.PeakMemoryBytes"/>).</param>
 public sealed record StageResult(string Program, int Pid, Outcome Outcome, TimeSpan CpuTime, long? PeakMemoryBytes);

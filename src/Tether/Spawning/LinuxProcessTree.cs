@@ -22,6 +22,7 @@ internal sealed class LinuxProcessTree(
     private static readonly TimeSpan EmptyWait = TimeSpan.FromSeconds(5);
     private readonly int _processGroup = pids[0];
     private TimeSpan? _finalCpu;
+    private long? _finalPeak;
     private int _tornDown;
 
     public override ContainmentMechanism Mechanism => leaf is null ? ContainmentMechanism.ProcessGroup : ContainmentMechanism.Cgroup;
@@ -97,6 +98,8 @@ internal sealed class LinuxProcessTree(
 
     public override TimeSpan? TreeCpuTime() => _finalCpu ?? leaf?.CpuUsage();
 
+    public override long? TreePeakMemory() => _finalPeak;
+
     public override async ValueTask TeardownAsync()
     {
         if (Interlocked.Exchange(ref _tornDown, 1) != 0)
@@ -113,6 +116,7 @@ internal sealed class LinuxProcessTree(
             {
                 // Common case: nothing is left, the leaf goes at once.
                 _finalCpu = leaf.CpuUsage();
+                _finalPeak = leaf.MemoryPeak();
                 if (leaf.TryRemove())
                 {
                     return;

@@ -40,12 +40,13 @@ internal static unsafe class LinuxSpawner
                 ? environments[i - 1]
                 : stage.Environment.ResolveEntries();
             environments[i] = environment;
-            paths[i] = ProgramResolver.Resolve(stage.Program, ValueOf(environment, "PATH"));
             if (stage.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
             {
                 throw new SpawnFailedException(stage.Program, Libc.ENOENT,
                     File.Exists(cwd) ? $"the working directory '{cwd}' is a file, not a directory" : $"the working directory '{cwd}' does not exist");
             }
+
+            paths[i] = ProgramResolver.Resolve(stage.Program, ValueOf(environment, "PATH"), stage.WorkingDirectory);
         }
 
         var mode = pipeline.Containment;

@@ -5,18 +5,19 @@ namespace Tether.Spawning;
 
 /// <summary>
 /// Finds the file a command's program names, the way <c>execvp</c> would, but before spawning, so that a missing or
-/// unusable program is a clear, typed error: a name with a slash is a path (relative to the current directory);
-/// otherwise each directory of <c>PATH</c> (the child's, else this process's) is tried in order.
+/// unusable program is a clear, typed error: a name with a slash is a path (a relative one is taken from the command's
+/// working directory when it has one, as the program would see it after <c>chdir</c>, else from the current
+/// directory); otherwise each directory of <c>PATH</c> (the child's, else this process's) is tried in order.
 /// </summary>
 internal static unsafe class ProgramResolver
 {
     private const string DefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
-    public static string Resolve(string program, string? pathVariable)
+    public static string Resolve(string program, string? pathVariable, string? workingDirectory)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            var full = Path.GetFullPath(program);
+            var full = workingDirectory is null ? Path.GetFullPath(program) : Path.GetFullPath(program, Path.GetFullPath(workingDirectory));
             if (Directory.Exists(full))
             {
                 throw new SpawnFailedException(program, Libc.EACCES, $"'{full}' is a directory, not a program");
@@ -40,6 +41,11 @@ internal static unsafe class ProgramResolver
         foreach (var entry in (pathVariable ?? DefaultPath).Split(':'))
         {
             var directory = entry.Length == 0 ? "." : entry;
+            if (searched.Contains(directory))
+            {
+                continue;
+            }
+
             searched.Add(directory);
             var candidate = Path.Combine(directory, program);
             if (!File.Exists(candidate))
