@@ -1,0 +1,326 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Tether.Cli.Streams;
+using CliCommand = System.CommandLine.Command;
+
+namespace Tether.Cli.Commands;
+
+/// <summary>
+/// <c>tether run [options] -- PROGRAM [ARGS…]</c>: runs one program with its whole process tree contained, streams its
+/// stdout and stderr live, and exits with its exit code (124 on timeout, 128+N when killed by signal N, 127 when not
+/// found, 130 when interrupted).
+/// </summary>
+internal sealed class RunCommand
+{
+    /// <summary>
+    /// The output is streamed, not used: the library keeps only a small tail per stream, dropping older bytes, so a
+    /// run that prints gigabytes costs no memory and never fails for its size.
+    /// </summary>
+    private static readonly OutputLimit CaptureLimit = new(4096, OverflowPolicy.KeepNewest);
+
+    private readonly CliConsole _console;
+    private readonly Interruption _interruption;
+    private readonly IProcessRunner _runner;
+
+    private readonly Option<string> _timeout = new("--timeout")
+    {
+        HelpName = "DURATION",
+        Description = "Stop the whole process tree when the run takes longer than this, such as 30s or 10m (stop signal, then SIGKILL after the grace). Exit code 124.",
+    };
+
+    private readonly Option<string> _idleTimeout = new("--idle-timeout")
+    {
+        HelpName = "DURATION",
+        Description = "Stop the tree when the program writes nothing to stdout or stderr for this long, such as 2m. Exit code 124.",
+    };
+
+    private readonly Option<string> _grace = new("--grace")
+    {
+        HelpName = "DURATION",
+        Description = "How long the tree may take to exit after the stop signal before it is SIGKILLed [default: 5s; 0s kills at once].",
+    };
+
+    private readonly Option<string> _signal = new("--signal")
+    {
+        HelpName = "SIGNAL",
+        Description = "The stop signal sent first on timeout or interrupt: a name or number, such as TERM, INT, HUP or 15 [default: TERM].",
+    };
+
+    private readonly Option<string> _cwd = new("--cwd")
+    {
+        HelpName = "DIR",
+        Description = "Run the program in this directory, which must exist. A relative program path is still resolved from the current directory.",
+    };
+
+    private readonly Option<string[]> _env = new("--env")
+    {
+        HelpName = "NAME=VALUE",
+        Description = "Set an environment variable for the program (repeatable). Applied on top of --env-clear and --env-allow.",
+    };
+
+    private readonly Option<bool> _envClear = new("--env-clear")
+    {
+        Description = "Give the program an empty environment, plus what --env sets. Without PATH, a program name is looked up in /usr/local/bin:/usr/bin:/bin.",
+    };
+
+    private readonly Option<string[]> _envAllow = new("--env-allow")
+    {
+        HelpName = "NAME",
+        Description = "Pass only the named variables of tether's environment, plus what --env sets (repeatable).",
+    };
+
+    private readonly Option<string> _containment = new("--containment")
+    {
+        HelpName = "MODE",
+        Description = "auto: a cgroup when this host delegates one, else a process group; cgroup: fail unless a cgroup is available; process-group [default: auto].",
+    };
+
+    private readonly Option<bool> _json = new("--json")
+    {
+        Description = "After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.",
+    };
+
+    private readonly Argument<string[]> _programAndArguments = new("PROGRAM")
+    {
+        HelpName = "PROGRAM [ARGS...]",
+        Arity = ArgumentArity.ZeroOrMore,
+        CaptureRemainingTokens = true,
+        Description = "The program (a path, or a name looked up on PATH) and its arguments, passed verbatim without a shell. Write them after '--'; every word from the program on belongs to it, options included.",
+    };
+
+    public RunCommand(CliConsole console, Interruption interruption, IProcessRunner runner)
+    {
+        _console = console;
+        _interruption = interruption;
+        _runner = runner;
+        _env.AllowMultipleArgumentsPerToken = false;
+        _envAllow.AllowMultipleArgumentsPerToken = false;
+    }
+
+    /// <summary>The usage line of <c>tether run --help</c>.</summary>
+    public const string HelpUsage = "[options] -- PROGRAM [ARGS...]";
+
+    /// <summary>The help text printed after the options: exit codes, input and output, stopping, examples.</summary>
+    public const string HelpNotes = """
+        Exit codes:
+          N        the program's own exit code
+          124      --timeout or --idle-timeout ran out and the tree was stopped
+          126      the program exists but could not be started (not executable, a directory)
+          127      the program was not found
+          128+N    the program was killed by signal N (137 = SIGKILL, 143 = SIGTERM, 141 = SIGPIPE)
+          130      tether was interrupted (Ctrl+C, SIGTERM or SIGHUP) and stopped the tree
+          1        tether could not do the job, such as a --cwd that does not exist
+          2        the command line is wrong: unknown option, bad value, no program
+
+        Output and input:
+          The program's stdout and stderr reach tether's own, byte for byte, as they are written.
+          When tether's stdin is a pipe or a file it is forwarded to the program; when it is a terminal the
+          program reads end-of-file at once. The program runs in its own process group (that is how tether
+          contains its tree), so it cannot own the terminal: editors and password prompts will not work.
+          When nobody reads tether's stdout any more, the tree gets SIGPIPE, as it would without tether.
+
+        Stopping:
+          On Ctrl+C, SIGTERM or SIGHUP tether sends the stop signal (--signal) to every process of the
+          tree, waits up to the grace period (--grace), SIGKILLs whatever is left and exits 130.
+          Interrupt it a second time to SIGKILL the tree at once. Nothing survives tether, not even
+          when tether itself is killed.
+
+        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
+
+        Examples:
+          tether run -- make test
+          tether run --timeout 10m --grace 30s -- ./long-job.sh --verbose
+          tether run --idle-timeout 2m --cwd /srv/app --env RUST_LOG=debug -- cargo run
+          generate-input | tether run --json -- ./process-input
+
+        """;
+
+    /// <summary>Builds the <c>run</c> verb for System.CommandLine.</summary>
+    public CliCommand Build()
+    {
+        var command = new CliCommand("run", "Run a program with its whole process tree contained, stream its output, and exit with its exit code.")
+        {
+            _timeout,
+            _idleTimeout,
+            _grace,
+            _signal,
+            _cwd,
+            _env,
+            _envClear,
+            _envAllow,
+            _containment,
+            _json,
+            _programAndArguments,
+        };
+        command.SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
+        return command;
+    }
+
+    /// <summary>Reads the command line into a command to run; throws <see cref="UsageException"/> for anything wrong.</summary>
+    private RunRequest Read(ParseResult parse)
+    {
+        var words = parse.GetValue(_programAndArguments) ?? [];
+        if (words.Length == 0)
+        {
+            throw new UsageException("run: no program given: write it after '--', as in 'tether run --timeout 30s -- make test'.");
+        }
+
+        if (words[0].StartsWith('-') && !FollowsDoubleDash(parse, words.Length))
+        {
+            // An unknown option ends up here as the program, because the program takes every word from its first on.
+            throw new UsageException($"run: '{words[0]}' is not an option of tether run: see 'tether run --help', and write the program after '--'.");
+        }
+
+        if (words[0].Length == 0)
+        {
+            throw new UsageException("run: the program name is empty: write a program name or path after '--'.");
+        }
+
+        var command = new Command(words[0]).WithArguments(words[1..]);
+
+        if (OptionValues.Duration("--timeout", parse.GetValue(_timeout), allowZero: false) is { } timeout)
+        {
+            command = command.WithTimeout(timeout);
+        }
+
+        if (OptionValues.Duration("--idle-timeout", parse.GetValue(_idleTimeout), allowZero: false) is { } idle)
+        {
+            command = command.WithIdleTimeout(idle);
+        }
+
+        if (OptionValues.Duration("--grace", parse.GetValue(_grace), allowZero: true) is { } grace)
+        {
+            command = command.WithGrace(grace);
+        }
+
+        if (OptionValues.Signal("--signal", parse.GetValue(_signal)) is { } signal)
+        {
+            command = command.WithStopSignal(signal);
+        }
+
+        command = command.WithContainment(OptionValues.Containment("--containment", parse.GetValue(_containment)));
+
+        var allowed = (parse.GetValue(_envAllow) ?? []).Select(name => OptionValues.VariableName("--env-allow", name)).ToArray();
+        if (allowed.Length > 0)
+        {
+            command = command.WithEnvironmentAllowList(allowed);
+        }
+        else if (parse.GetValue(_envClear))
+        {
+            command = command.WithClearedEnvironment();
+        }
+
+        foreach (var text in parse.GetValue(_env) ?? [])
+        {
+            var (name, value) = OptionValues.Assignment("--env", text);
+            command = command.WithEnvironmentVariable(name, value);
+        }
+
+        if (parse.GetValue(_cwd) is { } cwd)
+        {
+            if (cwd.Length == 0)
+            {
+                throw new UsageException("--cwd: the directory is empty: give a directory path, or leave the option out.");
+            }
+
+            command = command.WithWorkingDirectory(cwd);
+        }
+
+        return new RunRequest(command, parse.GetValue(_json));
+    }
+
+    /// <summary>
+    /// True when the program's words are exactly the words after the first <c>--</c>; otherwise its first word was
+    /// typed where an option belongs.
+    /// </summary>
+    private static bool FollowsDoubleDash(ParseResult parse, int programWordCount)
+    {
+        var tokens = parse.Tokens;
+        var index = tokens.Count - programWordCount - 1;
+        return index >= 0 && tokens[index].Type == TokenType.DoubleDash;
+    }
+
+    private async Task<int> ExecuteAsync(RunRequest request)
+    {
+        using var stdout = new OutputTee(_console.Stdout);
+        using var stderr = new OutputTee(_console.Stderr);
+        var command = request.Command
+            .WithStdoutTee(stdout)
+            .WithStderrTee(stderr)
+            .WithOutputLimit(CaptureLimit)
+            .WithCancellation(_interruption.StopRequested)
+            .WithStdin(_console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
+        var report = new RunReporter(_console, request.Json, command, stdout);
+
+        if (command.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
+        {
+            var problem = File.Exists(cwd) ? "is a file, not a directory" : "does not exist";
+            return report.NotStarted(ExitCodes.Failure, $"--cwd: '{cwd}' {problem}: create it or give an existing directory.");
+        }
+
+        if (_interruption.StopRequested.IsCancellationRequested)
+        {
+            _console.WriteError("interrupted before the program started; it was not run.");
+            return report.Interrupted(null, null);
+        }
+
+        RunningProcess process;
+        try
+        {
+            process = await _runner.StartAsync(command).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException ex)
+        {
+            return report.NotStarted(ExitCodes.NotFound, ex.Message);
+        }
+        catch (SpawnFailedException ex)
+        {
+            return report.NotStarted(ExitCodes.CannotExecute, ex.Message);
+        }
+        catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
+        {
+            var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
+            return report.NotStarted(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.");
+        }
+        catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
+        {
+            _console.WriteError("interrupted before the program started; it was not run.");
+            return report.Interrupted(null, null);
+        }
+        catch (TetherException ex)
+        {
+            return report.NotStarted(ExitCodes.Failure, ex.Message);
+        }
+
+        await using (process.ConfigureAwait(false))
+        {
+            var stopping = command.Grace > TimeSpan.Zero
+                ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
+                : "interrupted: killing the process tree.";
+            using var onStop = _interruption.StopRequested.Register(() => _console.WriteError(stopping));
+            using var onKill = _interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
+
+            // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
+            using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+            using var onStderrGone = stderr.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+
+            ProcessResult<byte[]> result;
+            try
+            {
+                result = await process.WaitBytesAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
+            {
+                return report.Interrupted(process.Pid, process.Mechanism);
+            }
+            catch (TetherException ex)
+            {
+                return report.Failed(process.Pid, process.Mechanism, ex.Message);
+            }
+
+            return report.Finished(result);
+        }
+    }
+
+    private sealed record RunRequest(Command Command, bool Json);
+}

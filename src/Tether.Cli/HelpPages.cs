@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using CliCommand = System.CommandLine.Command;
+
+namespace Tether.Cli;
+
+/// <summary>What a verb's <c>--help</c> shows beyond System.CommandLine's sections.</summary>
+/// <param name="Usage">The usage line after <c>tether VERB </c>, replacing the generated one; or null to keep it.</param>
+/// <param name="Notes">Text after the options: exit codes, behaviour, examples; or null.</param>
+internal sealed record HelpPage(string? Usage, string? Notes);
+
+/// <summary>
+/// The <c>--help</c> action of every verb: System.CommandLine's standard help (description, arguments, options,
+/// verbs) with the verb's own usage line and closing notes, because exit codes and examples are what a user needs to
+/// do the job without reading code.
+/// </summary>
+/// <remarks>
+/// System.CommandLine 3.0 keeps its help builder internal, so the standard text is captured and its usage line
+/// replaced; the generated one (<c>tether run [&lt;PROGRAM&gt;...] [options]</c>) puts the program before the options,
+/// which is exactly wrong for a verb that hands every word after the program to the program.
+/// </remarks>
+internal sealed class HelpPages(HelpAction standard, IReadOnlyDictionary<CliCommand, HelpPage> pages) : SynchronousCommandLineAction
+{
+    private const int WidthWhenNotATerminal = 100;
+
+    /// <summary>Makes <paramref name="root"/>'s help option (which every verb inherits) show these pages.</summary>
+    public static void Install(RootCommand root, IReadOnlyDictionary<CliCommand, HelpPage> pages)
+    {
+        var option = root.Options.OfType<HelpOption>().Single();
+        option.Action = new HelpPages((HelpAction)option.Action!, pages);
+    }
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        var configuration = parseResult.InvocationConfiguration;
+        var output = configuration.Output;
+        var captured = new StringWriter();
+        standard.MaxWidth = Width(output);
+        configuration.Output = captured;
+        try
+        {
+            standard.Invoke(parseResult);
+        }
+        finally
+        {
+            configuration.Output = output;
+        }
+
+        var command = parseResult.CommandResult.Command;
+        pages.TryGetValue(command, out var page);
+        var text = captured.ToString();
+        if (page?.Usage is { } usage)
+        {
+            text = ReplaceUsage(text, $"{UsagePrefix(command)}{usage}");
+        }
+
+        // The wrapped columns come with trailing spaces; they only get in the way of a reader's copy and paste.
+        var lines = text.ReplaceLineEndings("\n").TrimEnd().Split('\n').Select(line => line.TrimEnd());
+        output.Write(string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        if (page?.Notes is { } notes)
+        {
+            output.WriteLine();
+            output.Write(notes);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string ReplaceUsage(string help, string usage)
+    {
+        var lines = help.Split('\n');
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            if (lines[i].TrimEnd() == "Usage:")
+            {
+                lines[i + 1] = "  " + usage;
+                break;
+            }
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static string UsagePrefix(CliCommand command) => command is RootCommand ? "tether " : $"tether {command.Name} ";
+
+    private static int Width(TextWriter output)
+    {
+        if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        {
+            try
+            {
+                return Math.Max(Console.WindowWidth, 40);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return WidthWhenNotATerminal;
+    }
+}

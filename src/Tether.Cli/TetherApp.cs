@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Tether.Cli.Commands;
+using CliCommand = System.CommandLine.Command;
+
+namespace Tether.Cli;
+
+/// <summary>
+/// The <c>tether</c> tool: parses the command line, runs the verb, and turns every error into one line on stderr and
+/// an exit code (see <see cref="ExitCodes"/>). <c>Program</c> calls it with the real console; tests call it directly.
+/// </summary>
+internal static class TetherApp
+{
+    private const string RootNotes = """
+        Exit codes: 0 success; 1 a failure you can fix (such as a missing directory); 2 a usage error;
+        130 interrupted. 'tether run' exits with the program's own code instead (124 on timeout, 128+N when
+        killed by signal N, 127 when not found); see 'tether run --help'.
+        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
+
+        Example:
+          tether run --timeout 30s -- make test
+
+        """;
+
+    /// <summary>Runs the tool with <paramref name="args"/> and returns its exit code.</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="console">Where output goes and input comes from.</param>
+    /// <param name="interruption">The user's stop requests (Ctrl+C and friends).</param>
+    /// <param name="runner">Runs the programs; the real one unless a test passes another.</param>
+    public static async Task<int> InvokeAsync(string[] args, CliConsole console, Interruption interruption, IProcessRunner? runner = null)
+    {
+        var run = new RunCommand(console, interruption, runner ?? ProcessRunner.Default).Build();
+        var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
+        {
+            run,
+        };
+        HelpPages.Install(root, new Dictionary<CliCommand, HelpPage>
+        {
+            [root] = new(null, RootNotes),
+            [run] = new(RunCommand.HelpUsage, RunCommand.HelpNotes),
+        });
+
+        // '@file' must reach the program verbatim, not be expanded as a response file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction)
+        {
+            console.WriteError(DescribeParseError(parse));
+            return ExitCodes.Usage;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // Interruption handles SIGINT/SIGTERM: the tree must be stopped, not abandoned
+        };
+
+        try
+        {
+            return await parse.InvokeAsync(invocation, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (UsageException ex)
+        {
+            console.WriteError(ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (PlatformNotSupportedException ex)
+        {
+            console.WriteError(ex.Message);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static string DescribeParseError(ParseResult parse)
+    {
+        var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+        if (parse.Tokens.Count == 0)
+        {
+            return "no verb given: run 'tether --help' to see the verbs, as in 'tether run -- make test'.";
+        }
+
+        if (parse.CommandResult.Command is RootCommand && parse.UnmatchedTokens.Count > 0)
+        {
+            return $"'{parse.UnmatchedTokens[0]}' is not a verb of tether: see 'tether --help' for the verbs, such as 'tether run -- make test'.";
+        }
+
+        var message = parse.Errors[0].Message.TrimEnd();
+        return $"{message} See 'tether{verb} --help'.";
+    }
+}
