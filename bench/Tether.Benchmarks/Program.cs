@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Running;
+using Tether.Benchmarks;
+using Tether.Benchmarks.OwnerDeath;
+
+// BenchmarkDotNet scenarios by default (pass --filter '*' to run them all without the interactive menu), plus:
+//   owner-death [--runs N] [--timeout S]   SIGKILL a host that owns a Tether tree, time until the tree is dead
+//   owner-death-host MODE                  the host side of owner-death (started by it, not by hand)
+//   interleaved [--rounds N]               the scenarios round-robin (robust to a background load that comes and goes)
+//   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
+//   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
+//   smoke                                  one run of every contender, to check the library works at all
+return args switch
+{
+    ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
+    ["owner-death-host", var mode] => await OwnerDeathHost.RunAsync(mode),
+    ["interleaved", .. var rest] => await Interleaved.RunAsync(rest),
+    ["breakdown", .. var rest] => await Breakdown.RunAsync(rest),
+    ["cgroup-cost", .. var rest] => await CgroupCost.RunAsync(rest),
+    ["smoke"] => await Smoke.RunAsync(),
+    _ => RunBenchmarks(args),
+};
+
+static int RunBenchmarks(string[] args)
+{
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(ShortRunConfig).Assembly).Run(args);
+    return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
