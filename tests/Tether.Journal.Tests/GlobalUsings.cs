@@ -1,0 +1,2 @@
+global using Tether.Journaling.Tests.Infrastructure;
+global using Xunit;
