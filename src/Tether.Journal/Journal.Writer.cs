@@ -10,6 +10,7 @@ public sealed partial class Journal
 {
     private readonly CounterSet _counters = new();
     private TailSegment? _tail;
+    private ArrayBufferWriter<byte>? _commitBuffer;
     private bool _dirty;
     private long _dirtySince;
     private Exception? _backgroundSyncError;
@@ -204,7 +205,10 @@ public sealed partial class Journal
     {
         var tail = _tail!;
         var timestamp = RecordCodec.TimestampUtf8(RecordCodec.ToMicroseconds(_time.GetUtcNow()));
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(_options.MaxBatchBytes + (2 * _options.MaxRecordBytes), 1 << 20));
+        // One buffer for the writer loop's whole life: a fresh megabyte per commit cost a gen-2 collection per append
+        // for a single appender. It grows to the largest batch and is emptied after each chunk.
+        var buffer = _commitBuffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
         var chunk = new List<WrittenLine>();
         var seq = tail.NextSeq;
         var rotated = false;

@@ -9,13 +9,16 @@ namespace Tether.Journaling;
 /// </summary>
 public sealed class JournalRecord
 {
-    internal JournalRecord(ulong seq, DateTimeOffset timestamp, string type, string? job, JsonElement? data, string segment, long offset, ReadOnlyMemory<byte> utf8Line)
+    private readonly bool _hasData;
+    private JsonElement? _data;
+
+    internal JournalRecord(ulong seq, DateTimeOffset timestamp, string type, string? job, bool hasData, string segment, long offset, ReadOnlyMemory<byte> utf8Line)
     {
         Seq = seq;
         Timestamp = timestamp;
         Type = type;
         Job = job;
-        Data = data;
+        _hasData = hasData;
         Segment = segment;
         Offset = offset;
         Utf8Line = utf8Line;
@@ -34,8 +37,24 @@ public sealed class JournalRecord
     /// <summary>The job the record belongs to, or null.</summary>
     public string? Job { get; }
 
-    /// <summary>The payload object, or null when the record has none.</summary>
-    public JsonElement? Data { get; }
+    /// <summary>
+    /// The payload object, or null when the record has none. Parsed from <see cref="Utf8Line"/> on first access (the
+    /// read path validates it but does not build it, so streaming records that nobody inspects stays cheap).
+    /// </summary>
+    public JsonElement? Data
+    {
+        get
+        {
+            if (!_hasData || _data is not null)
+            {
+                return _data;
+            }
+
+            using var document = JsonDocument.Parse(Utf8Line);
+            _data = document.RootElement.GetProperty("data"u8).Clone();
+            return _data;
+        }
+    }
 
     /// <summary>The file name of the segment holding the record, e.g. <c>00000000000000000001.jsonl</c>.</summary>
     public string Segment { get; }

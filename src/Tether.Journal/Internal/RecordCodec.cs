@@ -170,8 +170,9 @@ internal static class RecordCodec
         DateTimeOffset? ts = null;
         string? type = null;
         string? job = null;
-        JsonElement? data = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var hasData = false;
+        var seen = KnownMember.None;
+        HashSet<string>? unknownSeen = null;
 
         while (reader.Read())
         {
@@ -180,16 +181,32 @@ internal static class RecordCodec
                 break;
             }
 
-            var name = reader.GetString()!;
-            if (!seen.Add(name))
+            // Member names are compared as UTF-8 bytes: no string per member on the read path.
+            var member = reader.ValueTextEquals("seq"u8) ? KnownMember.Seq
+                : reader.ValueTextEquals("ts"u8) ? KnownMember.Ts
+                : reader.ValueTextEquals("type"u8) ? KnownMember.Type
+                : reader.ValueTextEquals("job"u8) ? KnownMember.Job
+                : reader.ValueTextEquals("data"u8) ? KnownMember.Data
+                : reader.ValueTextEquals("crc"u8) ? KnownMember.Crc
+                : KnownMember.None;
+            if (member == KnownMember.None)
             {
-                return new LineDefect(JournalProblemKind.Malformed, $"member '{name}' appears twice");
+                var name = reader.GetString()!;
+                if (!(unknownSeen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                {
+                    return new LineDefect(JournalProblemKind.Malformed, $"member '{name}' appears twice");
+                }
+            }
+            else if ((seen & member) != 0)
+            {
+                return new LineDefect(JournalProblemKind.Malformed, $"member '{member.ToString().ToLowerInvariant()}' appears twice");
             }
 
+            seen |= member;
             reader.Read();
-            switch (name)
+            switch (member)
             {
-                case "seq":
+                case KnownMember.Seq:
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out var s) || s == 0)
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'seq' is not a positive 64-bit integer");
@@ -197,16 +214,15 @@ internal static class RecordCodec
 
                     seq = s;
                     break;
-                case "ts":
-                    if (reader.TokenType != JsonTokenType.String
-                        || !DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+                case KnownMember.Ts:
+                    if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var t))
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'ts' is not an RFC 3339 timestamp");
                     }
 
-                    ts = t;
+                    ts = t.ToUniversalTime();
                     break;
-                case "type":
+                case KnownMember.Type:
                     if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'type' is not a non-empty string");
@@ -214,7 +230,7 @@ internal static class RecordCodec
 
                     type = reader.GetString();
                     break;
-                case "job":
+                case KnownMember.Job:
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'job' is not a string");
@@ -222,17 +238,15 @@ internal static class RecordCodec
 
                     job = reader.GetString();
                     break;
-                case "data":
+                case KnownMember.Data:
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'data' is not an object");
                     }
 
-                    using (var document = JsonDocument.ParseValue(ref reader))
-                    {
-                        data = document.RootElement.Clone();
-                    }
-
+                    // Validated here, materialised only when a caller asks for JournalRecord.Data.
+                    reader.Skip();
+                    hasData = true;
                     break;
                 default:
                     // Unknown members are ignored (the versioning rule: additions do not change the format version).
@@ -246,7 +260,7 @@ internal static class RecordCodec
             return new LineDefect(JournalProblemKind.Malformed, "a required member (seq, ts, type) is missing");
         }
 
-        record = new JournalRecord(seq.Value, ts.Value, type, job, data, segment, offset, line.ToArray());
+        record = new JournalRecord(seq.Value, ts.Value, type, job, hasData, segment, offset, line.ToArray());
         return null;
     }
 
@@ -307,3 +321,16 @@ internal static class RecordCodec
 
 /// <summary>Why a line is not a valid record.</summary>
 internal sealed record LineDefect(JournalProblemKind Kind, string Reason);
+
+/// <summary>The members a record line may hold, as flags, to find duplicates without allocating.</summary>
+[Flags]
+internal enum KnownMember
+{
+    None = 0,
+    Seq = 1,
+    Ts = 2,
+    Type = 4,
+    Job = 8,
+    Data = 16,
+    Crc = 32,
+}
