@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Tether.Benchmarks;
+using Tether.Benchmarks.Journal;
 using Tether.Benchmarks.OwnerDeath;
 
 // BenchmarkDotNet scenarios by default (pass --filter '*' to run them all without the interactive menu), plus:
@@ -9,6 +10,7 @@ using Tether.Benchmarks.OwnerDeath;
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
 //   smoke                                  one run of every contender, to check the library works at all
+//   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -17,6 +19,7 @@ return args switch
     ["breakdown", .. var rest] => await Breakdown.RunAsync(rest),
     ["cgroup-cost", .. var rest] => await CgroupCost.RunAsync(rest),
     ["smoke"] => await Smoke.RunAsync(),
+    ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 

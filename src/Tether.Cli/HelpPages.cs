@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli;
@@ -52,7 +53,7 @@ internal sealed class HelpPages(HelpAction standard, IReadOnlyDictionary<CliComm
         var text = captured.ToString();
         if (page?.Usage is { } usage)
         {
-            text = ReplaceUsage(text, $"{UsagePrefix(command)}{usage}");
+            text = ReplaceUsage(text, $"tether{VerbPath(parseResult.CommandResult)} {usage}");
         }
 
         // The wrapped columns come with trailing spaces; they only get in the way of a reader's copy and paste.
@@ -82,7 +83,18 @@ internal sealed class HelpPages(HelpAction standard, IReadOnlyDictionary<CliComm
         return string.Join('\n', lines);
     }
 
-    private static string UsagePrefix(CliCommand command) => command is RootCommand ? "tether " : $"tether {command.Name} ";
+    /// <summary>The verbs from the root to <paramref name="result"/>, each after a space (<c> journal show</c>), or
+    /// empty for the root.</summary>
+    public static string VerbPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is CommandResult command && command.Command is not RootCommand; current = command.Parent)
+        {
+            names.Insert(0, command.Command.Name);
+        }
+
+        return string.Concat(names.Select(name => " " + name));
+    }
 
     private static int Width(TextWriter output)
     {

@@ -17,8 +17,10 @@ internal static class TetherApp
         killed by signal N, 127 when not found); see 'tether run --help'.
         Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
 
-        Example:
+        Examples:
           tether run --timeout 30s -- make test
+          tether run --journal ./journal -- ./deploy.sh
+          tether journal show ./journal --since 1h
 
         """;
 
@@ -30,15 +32,19 @@ internal static class TetherApp
     public static async Task<int> InvokeAsync(string[] args, CliConsole console, Interruption interruption, IProcessRunner? runner = null)
     {
         var run = new RunCommand(console, interruption, runner ?? ProcessRunner.Default).Build();
+        var journalCommand = new JournalCommand(console, interruption);
+        var journal = journalCommand.Build();
         var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
         {
             run,
+            journal,
         };
-        HelpPages.Install(root, new Dictionary<CliCommand, HelpPage>
+        var pages = new Dictionary<CliCommand, HelpPage>(journalCommand.Pages)
         {
             [root] = new(null, RootNotes),
             [run] = new(RunCommand.HelpUsage, RunCommand.HelpNotes),
-        });
+        };
+        HelpPages.Install(root, pages);
 
         // '@file' must reach the program verbatim, not be expanded as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -74,7 +80,7 @@ internal static class TetherApp
 
     private static string DescribeParseError(ParseResult parse)
     {
-        var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+        var verb = HelpPages.VerbPath(parse.CommandResult);
         if (parse.Tokens.Count == 0)
         {
             return "no verb given: run 'tether --help' to see the verbs, as in 'tether run -- make test'.";
@@ -83,6 +89,15 @@ internal static class TetherApp
         if (parse.CommandResult.Command is RootCommand && parse.UnmatchedTokens.Count > 0)
         {
             return $"'{parse.UnmatchedTokens[0]}' is not a verb of tether: see 'tether --help' for the verbs, such as 'tether run -- make test'.";
+        }
+
+        if (parse.CommandResult.Command is { Subcommands.Count: > 0 } group)
+        {
+            // A verb with verbs of its own (journal) got none of them.
+            var verbs = string.Join(", ", group.Subcommands.Select(c => c.Name));
+            return parse.UnmatchedTokens.Count > 0
+                ? $"'{parse.UnmatchedTokens[0]}' is not a verb of tether{verb}: choose one of {verbs}; see 'tether{verb} --help'."
+                : $"{group.Name}: no verb given: choose one of {verbs}; see 'tether{verb} --help'.";
         }
 
         var message = parse.Errors[0].Message.TrimEnd();

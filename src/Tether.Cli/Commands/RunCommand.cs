@@ -80,6 +80,18 @@ internal sealed class RunCommand
         Description = "After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.",
     };
 
+    private readonly Option<string> _journal = new("--journal")
+    {
+        HelpName = "DIR",
+        Description = "Record the run in the journal in DIR (created if missing): job.submitted, job.started, job.command (program, arguments, exit code, duration; never output or environment) and how it ended. See 'tether journal --help'.",
+    };
+
+    private readonly Option<string> _job = new("--job")
+    {
+        HelpName = "ID",
+        Description = "The job id of the run's journal records [default: run-<UTC time>-<pid>]. Needs --journal.",
+    };
+
     private readonly Argument<string[]> _programAndArguments = new("PROGRAM")
     {
         HelpName = "PROGRAM [ARGS...]",
@@ -125,6 +137,13 @@ internal sealed class RunCommand
           Interrupt it a second time to SIGKILL the tree at once. Nothing survives tether, not even
           when tether itself is killed.
 
+        Journal:
+          With --journal DIR the run is recorded under one job id (--job, or run-<UTC time>-<pid>):
+          job.submitted and job.started before the spawn, then job.command (program, arguments, exit code,
+          duration; never output or environment) and job.completed, job.failed, job.timed_out or
+          job.cancelled. If the journal cannot be opened, tether exits 1 and runs nothing; a journal failure
+          later prints one line and never changes the exit code. Read it with 'tether journal show DIR'.
+
         Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
 
         Examples:
@@ -132,6 +151,7 @@ internal sealed class RunCommand
           tether run --timeout 10m --grace 30s -- ./long-job.sh --verbose
           tether run --idle-timeout 2m --cwd /srv/app --env RUST_LOG=debug -- cargo run
           generate-input | tether run --json -- ./process-input
+          tether run --journal ./journal --job nightly -- ./backup.sh
 
         """;
 
@@ -150,6 +170,8 @@ internal sealed class RunCommand
             _envAllow,
             _containment,
             _json,
+            _journal,
+            _job,
             _programAndArguments,
         };
         command.SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
@@ -226,7 +248,24 @@ internal sealed class RunCommand
             command = command.WithWorkingDirectory(cwd);
         }
 
-        return new RunRequest(command, parse.GetValue(_json));
+        var journal = parse.GetValue(_journal);
+        var job = parse.GetValue(_job);
+        if (journal is { Length: 0 })
+        {
+            throw new UsageException("--journal: the directory is empty: give a directory path, or leave the option out.");
+        }
+
+        if (job is not null && journal is null)
+        {
+            throw new UsageException("--job: it names the run's journal records, so it needs --journal DIR as well.");
+        }
+
+        if (job is not null && (job.Length == 0 || job.Length > Tether.Journaling.JournalEntry.MaxJobLength || job.Any(char.IsControl)))
+        {
+            throw new UsageException($"--job: '{job}' is not a job id: give 1 to {Tether.Journaling.JournalEntry.MaxJobLength} characters without control characters, such as build-42.");
+        }
+
+        return new RunRequest(command, parse.GetValue(_json), journal, job);
     }
 
     /// <summary>
@@ -252,16 +291,70 @@ internal sealed class RunCommand
             .WithStdin(_console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
         var report = new RunReporter(_console, request.Json, command, stdout);
 
+        RunJournal? journal = null;
+        if (request.JournalDirectory is { } directory)
+        {
+            // Before anything runs: a run that was asked to be journaled and cannot be must not happen unrecorded.
+            (journal, var error) = await RunJournal.OpenAsync(directory, request.Job ?? RunJournal.NewJobId(), command, _console).ConfigureAwait(false);
+            if (journal is null)
+            {
+                return report.NotStarted(ExitCodes.Failure, error!);
+            }
+        }
+
+        try
+        {
+            return await ExecuteAsync(command, report, stdout, stderr, journal).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (journal is not null)
+            {
+                await journal.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> ExecuteAsync(Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);
+
+        async Task<int> NotStartedAsync(int exitCode, string message)
+        {
+            if (journal is not null)
+            {
+                await journal.FailedAsync(message, exitCode, null).ConfigureAwait(false);
+            }
+
+            return report.NotStarted(exitCode, message);
+        }
+
+        async Task<int> InterruptedAsync(int? pid, ContainmentMechanism? mechanism)
+        {
+            if (journal is not null)
+            {
+                await journal.InterruptedAsync(pid is null ? null : Elapsed()).ConfigureAwait(false);
+            }
+
+            return report.Interrupted(pid, mechanism);
+        }
+
         if (command.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
         {
             var problem = File.Exists(cwd) ? "is a file, not a directory" : "does not exist";
-            return report.NotStarted(ExitCodes.Failure, $"--cwd: '{cwd}' {problem}: create it or give an existing directory.");
+            return await NotStartedAsync(ExitCodes.Failure, $"--cwd: '{cwd}' {problem}: create it or give an existing directory.").ConfigureAwait(false);
         }
 
         if (_interruption.StopRequested.IsCancellationRequested)
         {
             _console.WriteError("interrupted before the program started; it was not run.");
-            return report.Interrupted(null, null);
+            return await InterruptedAsync(null, null).ConfigureAwait(false);
+        }
+
+        if (journal is not null)
+        {
+            await journal.StartedAsync().ConfigureAwait(false);
         }
 
         RunningProcess process;
@@ -271,25 +364,25 @@ internal sealed class RunCommand
         }
         catch (ProgramNotFoundException ex)
         {
-            return report.NotStarted(ExitCodes.NotFound, ex.Message);
+            return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
         }
         catch (SpawnFailedException ex)
         {
-            return report.NotStarted(ExitCodes.CannotExecute, ex.Message);
+            return await NotStartedAsync(ExitCodes.CannotExecute, ex.Message).ConfigureAwait(false);
         }
         catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
         {
             var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
-            return report.NotStarted(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.");
+            return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
         {
             _console.WriteError("interrupted before the program started; it was not run.");
-            return report.Interrupted(null, null);
+            return await InterruptedAsync(null, null).ConfigureAwait(false);
         }
         catch (TetherException ex)
         {
-            return report.NotStarted(ExitCodes.Failure, ex.Message);
+            return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
         }
 
         await using (process.ConfigureAwait(false))
@@ -311,16 +404,26 @@ internal sealed class RunCommand
             }
             catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
             {
-                return report.Interrupted(process.Pid, process.Mechanism);
+                return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
             }
             catch (TetherException ex)
             {
+                if (journal is not null)
+                {
+                    await journal.FailedAsync(ex.Message, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                }
+
                 return report.Failed(process.Pid, process.Mechanism, ex.Message);
+            }
+
+            if (journal is not null)
+            {
+                await journal.FinishedAsync(result).ConfigureAwait(false);
             }
 
             return report.Finished(result);
         }
     }
 
-    private sealed record RunRequest(Command Command, bool Json);
+    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job);
 }
