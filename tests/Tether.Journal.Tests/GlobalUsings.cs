@@ -1,2 +1,3 @@
+global using Tether.Tests.Infrastructure;
 global using Tether.Journaling.Tests.Infrastructure;
 global using Xunit;
