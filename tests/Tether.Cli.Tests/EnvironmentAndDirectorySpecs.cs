@@ -61,6 +61,28 @@ public sealed class EnvironmentAndDirectorySpecs
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_relative_program_path_is_found_in_the_working_directory()
+    {
+        var directory = Directory.CreateTempSubdirectory("tether-cli-spec-");
+        try
+        {
+            var script = Path.Combine(directory.FullName, "hello.sh");
+            await File.WriteAllTextAsync(script, "#!/bin/sh\necho hello from cwd\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var result = await Tool.RunAsync("run", "--cwd", directory.FullName, "--", "./hello.sh");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("hello from cwd", Assert.Single(result.StdoutLines));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_working_directory_that_does_not_exist_exits_1_with_one_line_saying_what_to_do()
     {
         var missing = Path.Combine(Path.GetTempPath(), "tether-cli-spec-missing-" + Guid.NewGuid().ToString("N"));

@@ -49,7 +49,7 @@ internal sealed class RunCommand
     private readonly Option<string> _cwd = new("--cwd")
     {
         HelpName = "DIR",
-        Description = "Run the program in this directory, which must exist. A relative program path is still resolved from the current directory.",
+        Description = "Run the program in this directory, which must exist. A relative program path (./build.sh) is resolved from this directory.",
     };
 
     private readonly Option<string[]> _env = new("--env")
