@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>Tether was interrupted (SIGINT, SIGTERM or SIGHUP) and stopped the process tree.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>The child was killed by signal N: the exit code is 128 + N.</summary>
-    public static int KilledBy(Signal signal) => 128 + signal.Number;
+    /// <summary>
+    /// The child was killed by signal N: the exit code is 128 + N; 128 when the signal is unknown (only a replayed
+    /// cassette entry can say "signalled" without a number).
+    /// </summary>
+    public static int KilledBy(Signal? signal) => 128 + (signal?.Number ?? 0);
 }

@@ -2,8 +2,10 @@ namespace Tether;
 
 /// <summary>
 /// Runs commands and pipelines. <see cref="ProcessRunner"/> is the real implementation; test doubles implement the
-/// same interface. The verbs <c>OutputStringAsync</c>, <c>RunAsync</c>, <c>ExitCodeAsync</c> and <c>ProbeAsync</c>
-/// are extension methods (<see cref="ProcessRunnerExtensions"/>) built on these two primitives.
+/// same interface (the <c>Tether.Testing</c> package has scripted, recording and cassette runners). The checking verbs
+/// <c>RunAsync</c>, <c>ExitCodeAsync</c> and <c>ProbeAsync</c> are extension methods
+/// (<see cref="ProcessRunnerExtensions"/>) built on <see cref="OutputStringAsync"/>, so every runner gives them the
+/// same semantics.
 /// </summary>
 public interface IProcessRunner
 {
@@ -24,4 +26,17 @@ public interface IProcessRunner
     /// <see cref="OverflowPolicy.Error"/> throws <see cref="OutputTooLargeException"/>.
     /// </summary>
     Task<ProcessResult<byte[]>> OutputBytesAsync(Pipeline pipeline, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs the pipeline to the end and returns its output decoded with the last stage's encoding. A non-zero exit, a
+    /// signal and a timeout are data in the result. The default decodes <see cref="OutputBytesAsync"/>; a runner that
+    /// stores text (a cassette) answers it directly.
+    /// </summary>
+    async Task<ProcessResult<string>> OutputStringAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var encoding = pipeline.Last.Encoding;
+        var result = await OutputBytesAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        return result.WithOutput(encoding.GetString);
+    }
 }

@@ -20,11 +20,14 @@ public abstract record Outcome
         public override string ToString() => $"exited with code {Code}";
     }
 
-    /// <summary>The program was killed by <paramref name="Signal"/>, and no timeout of ours caused it.</summary>
-    public sealed record Signalled(Signal Signal) : Outcome
+    /// <summary>
+    /// The program was killed by <paramref name="Signal"/>, and no timeout of ours caused it. The signal is null only
+    /// when it is unknown: a replayed cassette entry or a scripted reply that says "signalled" without a number.
+    /// </summary>
+    public sealed record Signalled(Signal? Signal) : Outcome
     {
         /// <inheritdoc/>
-        public override string ToString() => $"killed by {Signal}";
+        public override string ToString() => Signal is { } signal ? $"killed by {signal}" : "killed by an unknown signal";
     }
 
     /// <summary>A timeout ran out and Tether stopped the process tree.</summary>

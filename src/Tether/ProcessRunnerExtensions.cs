@@ -29,14 +29,15 @@ public static class ProcessRunnerExtensions
         return runner.OutputStringAsync(command.ToPipeline(), cancellationToken);
     }
 
-    /// <summary>Runs a pipeline and returns its output decoded with the last stage's encoding; see the command overload.</summary>
-    public static async Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a pipeline and returns its output decoded with the last stage's encoding; see
+    /// <see cref="IProcessRunner.OutputStringAsync"/>. (This overload serves receivers typed as a concrete runner class,
+    /// which do not see the interface's default method.)
+    /// </summary>
+    public static Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        ArgumentNullException.ThrowIfNull(pipeline);
-        var encoding = pipeline.Last.Encoding;
-        var result = await runner.OutputBytesAsync(pipeline, cancellationToken).ConfigureAwait(false);
-        return result.WithOutput(encoding.GetString);
+        return runner.OutputStringAsync(pipeline, cancellationToken);
     }
 
     /// <summary>

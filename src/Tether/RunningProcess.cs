@@ -85,6 +85,7 @@ public sealed class RunningProcess : IAsyncDisposable
         PumpFailed,
         Stopped,
         Disposed,
+        ReportedTimeout,
     }
 
     /// <summary>The pid of the last (or only) stage: the one whose stdout you read.</summary>
@@ -304,6 +305,12 @@ public sealed class RunningProcess : IAsyncDisposable
 
     internal Task<ProcessResult<byte[]>> Completion => _completion;
 
+    /// <summary>
+    /// A scripted process tree (Tether.Testing) reports that its run timed out — a replayed or scripted timeout — so
+    /// the run is stopped the way a real timeout stops it and reports the command's own deadline.
+    /// </summary>
+    internal void ReportTimedOut() => RequestStop(StopReason.ReportedTimeout, null);
+
     private async Task<ProcessResult<byte[]>> RunToEndAsync(bool streaming)
     {
         // Runs synchronously up to the first read that has to wait: no extra thread-pool hop per run (busy pool
@@ -420,7 +427,7 @@ public sealed class RunningProcess : IAsyncDisposable
             // space's high-water mark into the child's ru_maxrss. A figure at or below the host's own peak may be the
             // host's, so it is reported as unknown rather than as a wrong number.
             var stagePeak = status.PeakMemoryBytes is { } p && (hostPeak is null || p > hostPeak) ? p : (long?)null;
-            stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.ToOutcome(), status.CpuTime, stagePeak));
+            stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.Outcome, status.CpuTime, stagePeak));
             cpu += status.CpuTime;
             if (_tree.TreePeakMemory() is null && stagePeak is { } sp && (peak is null || sp > peak))
             {
@@ -434,6 +441,7 @@ public sealed class RunningProcess : IAsyncDisposable
         {
             StopReason.Timeout => new Outcome.TimedOut(TimeoutKind.Overall, _pipeline.Timeout!.Value),
             StopReason.IdleTimeout => new Outcome.TimedOut(TimeoutKind.Idle, _pipeline.IdleTimeout!.Value),
+            StopReason.ReportedTimeout => ReportedTimeoutOutcome(),
             _ => blamed is { } b ? stageResults[b].Outcome : stageResults[^1].Outcome,
         };
 
@@ -456,6 +464,14 @@ public sealed class RunningProcess : IAsyncDisposable
             BlamedStage = outcome is Outcome.TimedOut ? null : blamed,
         };
     }
+
+    /// <summary>
+    /// The deadline a reported timeout carries: the command's overall timeout, else its idle timeout, else zero (a
+    /// scripted timeout on a command that sets none).
+    /// </summary>
+    private Outcome.TimedOut ReportedTimeoutOutcome() => _pipeline.Timeout is { } overall
+        ? new Outcome.TimedOut(TimeoutKind.Overall, overall)
+        : _pipeline.IdleTimeout is { } idle ? new Outcome.TimedOut(TimeoutKind.Idle, idle) : new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero);
 
     /// <summary>
     /// pipefail with honest blame: the first stage that failed, skipping earlier stages that died of SIGPIPE (or

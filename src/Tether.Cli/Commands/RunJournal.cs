@@ -86,8 +86,8 @@ internal sealed class RunJournal : IAsyncDisposable
                 await RecordAsync("job.failed", () => _jobs.FailedAsync(Job, string.Create(CultureInfo.InvariantCulture, $"exited with code {exited.Code}"), exited.Code)).ConfigureAwait(false);
                 break;
             case Outcome.Signalled signalled:
-                await CommandAsync(capture with { Signal = signalled.Signal.Number }).ConfigureAwait(false);
-                await RecordAsync("job.failed", () => _jobs.FailedAsync(Job, $"killed by {signalled.Signal}", null, new JsonObject { ["signal"] = signalled.Signal.Number })).ConfigureAwait(false);
+                await CommandAsync(capture with { Signal = signalled.Signal?.Number }).ConfigureAwait(false);
+                await RecordAsync("job.failed", () => _jobs.FailedAsync(Job, signalled.ToString(), null, new JsonObject { ["signal"] = signalled.Signal?.Number })).ConfigureAwait(false);
                 break;
             case Outcome.TimedOut timedOut:
                 var idle = timedOut.Kind == TimeoutKind.Idle;

@@ -121,6 +121,7 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
             {
                 ContainmentMechanism.Cgroup => "cgroup",
                 ContainmentMechanism.ProcessGroup => "process-group",
+                ContainmentMechanism.None => "none",
                 _ => null,
             });
             WriteNumberOrNull(writer, "pid", fields.Pid);

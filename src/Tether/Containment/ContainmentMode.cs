@@ -27,4 +27,10 @@ public enum ContainmentMechanism
     /// does, so <c>cgroup.kill</c> reaches the whole tree, including double-forked and <c>setsid</c> processes.
     /// </summary>
     Cgroup,
+
+    /// <summary>
+    /// No process existed: a test double (a scripted reply or a replayed cassette entry from <c>Tether.Testing</c>)
+    /// answered the run. Signals, suspension and kills act on the script, not on the system.
+    /// </summary>
+    None,
 }

@@ -99,14 +99,14 @@ public sealed class TimedOutException : ProcessFailedException
 /// <summary>The run was killed by a signal that Tether did not send for a timeout.</summary>
 public sealed class SignalledException : ProcessFailedException
 {
-    internal SignalledException(ProcessResult<string> result, Signal signal)
-        : base($"'{result.Program}' was killed by {signal}", result)
+    internal SignalledException(ProcessResult<string> result, Signal? signal)
+        : base($"'{result.Program}' was {(signal is { } s ? $"killed by {s}" : "killed by an unknown signal")}", result)
     {
         Signal = signal;
     }
 
-    /// <summary>The signal.</summary>
-    public Signal Signal { get; }
+    /// <summary>The signal, or null when it is unknown (a replayed or scripted run that recorded no number).</summary>
+    public Signal? Signal { get; }
 }
 
 /// <summary>A readiness wait ended without the expected line. The process is left running.</summary>

@@ -64,6 +64,15 @@ public abstract class StandardInput
 
     internal virtual bool KeepsOpen => false;
 
+    /// <summary>What kind of source this is (test doubles key cassettes on it).</summary>
+    internal abstract StandardInputKind Kind { get; }
+
+    /// <summary>The bytes an in-memory source feeds (text encoded with <paramref name="encoding"/>), else null.</summary>
+    internal virtual byte[]? ContentBytes(Encoding encoding) => null;
+
+    /// <summary>The absolute path of a file source, else null.</summary>
+    internal virtual string? FilePath => null;
+
     /// <summary>Checks the source before a run uses it; marks a one-shot source as used and throws when it was used before.</summary>
     internal virtual void Claim()
     {
@@ -76,6 +85,8 @@ public abstract class StandardInput
 
     private sealed class EmptyInput : StandardInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Empty;
+
         internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
 
         internal override string Describe() => "empty";
@@ -83,6 +94,8 @@ public abstract class StandardInput
 
     private sealed class InteractiveInput : StandardInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Interactive;
+
         internal override bool KeepsOpen => true;
 
         internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -92,6 +105,10 @@ public abstract class StandardInput
 
     private sealed class TextInput(string text) : StandardInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Text;
+
+        internal override byte[] ContentBytes(Encoding encoding) => encoding.GetBytes(text);
+
         internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
         {
             var bytes = encoding.GetBytes(text);
@@ -103,6 +120,10 @@ public abstract class StandardInput
 
     private sealed class BytesInput(ReadOnlyMemory<byte> bytes) : StandardInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Bytes;
+
+        internal override byte[] ContentBytes(Encoding encoding) => bytes.ToArray();
+
         internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) =>
             await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
 
@@ -111,6 +132,10 @@ public abstract class StandardInput
 
     private sealed class FileInput(string path) : StandardInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.File;
+
+        internal override string FilePath => path;
+
         internal override void Claim()
         {
             if (!File.Exists(path))
@@ -147,6 +172,8 @@ public abstract class StandardInput
 
     private sealed class StreamInput(Stream stream) : OneShotInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Stream;
+
         internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) =>
             stream.CopyToAsync(destination, 81920, cancellationToken);
 
@@ -155,6 +182,8 @@ public abstract class StandardInput
 
     private sealed class LinesInput(IAsyncEnumerable<string> lines) : OneShotInput
     {
+        internal override StandardInputKind Kind => StandardInputKind.Lines;
+
         internal override async Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken)
         {
             await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -167,4 +196,16 @@ public abstract class StandardInput
 
         internal override string Describe() => "line source";
     }
+}
+
+/// <summary>The kinds of <see cref="StandardInput"/> source.</summary>
+internal enum StandardInputKind
+{
+    Empty,
+    Interactive,
+    Text,
+    Bytes,
+    File,
+    Stream,
+    Lines,
 }

@@ -1,16 +1,15 @@
 namespace Tether.Internal;
 
-/// <summary>A reaped child's wait status with its resource usage.</summary>
-internal readonly record struct ExitStatus(int RawStatus, TimeSpan CpuTime, long? PeakMemoryBytes)
+/// <summary>How one stage ended, with its resource usage.</summary>
+internal readonly record struct ExitStatus(Outcome Outcome, TimeSpan CpuTime, long? PeakMemoryBytes)
 {
-    public Outcome ToOutcome()
+    /// <summary>Decodes a reaped child's raw wait status.</summary>
+    public static ExitStatus FromWaitStatus(int rawStatus, TimeSpan cpuTime, long? peakMemoryBytes)
     {
-        var termSignal = RawStatus & 0x7f;
-        if (termSignal == 0)
-        {
-            return new Outcome.Exited((RawStatus >> 8) & 0xff);
-        }
-
-        return new Outcome.Signalled(new Signal(termSignal));
+        var termSignal = rawStatus & 0x7f;
+        Outcome outcome = termSignal == 0
+            ? new Outcome.Exited((rawStatus >> 8) & 0xff)
+            : new Outcome.Signalled(new Signal(termSignal));
+        return new ExitStatus(outcome, cpuTime, peakMemoryBytes);
     }
 }

@@ -95,7 +95,7 @@ internal sealed unsafe class ChildReaper
                 var cpu = TimeSpan.FromTicks(
                     (usage.UserTime.Seconds + usage.SystemTime.Seconds) * TimeSpan.TicksPerSecond +
                     (usage.UserTime.Microseconds + usage.SystemTime.Microseconds) * TimeSpan.TicksPerMicrosecond);
-                registration.Exit.TrySetResult(new ExitStatus(status, cpu, usage.MaxRssKilobytes * 1024));
+                registration.Exit.TrySetResult(ExitStatus.FromWaitStatus(status, cpu, usage.MaxRssKilobytes * 1024));
                 return;
             }
 
