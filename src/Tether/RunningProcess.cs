@@ -400,7 +400,9 @@ public sealed class RunningProcess : IAsyncDisposable
             throw _pumpFailure;
         }
 
-        if (_stopReason == StopReason.OutputOverflow)
+        // The overflow decides, not who claimed the stop: a program that writes past the limit and exits at once may
+        // be reaped before the pump sees the excess, and its run must fail all the same.
+        if (_stdoutCapture.Overflowed || _stderrCapture.Overflowed)
         {
             throw new OutputTooLargeException(Program, _stdoutCapture.Overflowed ? "stdout" : "stderr", _pipeline.Last.OutputLimit.MaxBytes);
         }

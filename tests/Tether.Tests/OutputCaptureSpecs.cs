@@ -103,6 +103,18 @@ public sealed class OutputCaptureSpecs
     }
 
     [Fact]
+    public async Task A_program_that_writes_past_the_limit_and_exits_at_once_always_fails_the_run()
+    {
+        // The child is often reaped before the pump reads the excess; the overflow must fail the run all the same.
+        for (var i = 0; i < 20; i++)
+        {
+            var error = await Assert.ThrowsAsync<OutputTooLargeException>(
+                () => ProcessRunner.Default.OutputStringAsync(Shell.Command("printf 123456").WithOutputLimit(5, OverflowPolicy.Error)).Soon());
+            Assert.Equal("stdout", error.Stream);
+        }
+    }
+
+    [Fact]
     public async Task Output_and_text_input_use_the_commands_encoding()
     {
         // Arrange: "é" is one byte, E9, in Latin-1 (and two in UTF-8).
