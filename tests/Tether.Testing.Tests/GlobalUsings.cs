@@ -1,2 +1,3 @@
+global using Tether.Testing.Tests.Infrastructure;
 global using Tether.Tests.Infrastructure;
 global using Xunit;
