@@ -58,6 +58,36 @@ public sealed class FlushSpecs
         Assert.Contains("assertion failed", recorder.DiscardReason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("nunit")]
+    [InlineData("mstest")]
+    [InlineData("shouldly")]
+    public async Task Assertion_failures_of_other_test_frameworks_are_recognised_too(string framework)
+    {
+        using var scratch = new ScratchDirectory();
+        var cassette = scratch.File($"{framework}.json");
+        Exception failure = framework switch
+        {
+            "nunit" => new NUnit.Framework.AssertionException("Expected 1 but was 2"),
+            "mstest" => new Microsoft.VisualStudio.TestTools.UnitTesting.AssertFailedException("Assert.AreEqual failed"),
+            _ => new Shouldly.ShouldAssertException("should be 1 but was 2"),
+        };
+
+        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()))
+        {
+            await recorder.RunAsync(new Command("tool")).Soon();
+            try
+            {
+                throw failure;
+            }
+            catch (Exception ex) when (ex == failure)
+            {
+            }
+        }
+
+        Assert.False(File.Exists(cassette));
+    }
+
     [Fact]
     public async Task An_assertion_failing_in_another_tests_flow_does_not_affect_this_recording()
     {
