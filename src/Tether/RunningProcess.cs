@@ -419,19 +419,33 @@ public sealed class RunningProcess : IAsyncDisposable
     {
         var stages = ImmutableArray.CreateBuilder<StageResult>(_pipeline.Stages.Length);
         var cpu = TimeSpan.Zero;
-        long? peak = _tree.TreePeakMemory();
-        var hostPeak = peak is null ? HostMemory.PeakResidentBytes() : null;
+        var treePeak = _tree.TreePeakMemory();
+        var peak = treePeak;
+        long? hostPeak = null;
+        var hostPeakRead = false;
         for (var i = 0; i < _pipeline.Stages.Length; i++)
         {
             var status = _tree.StageExits[i].Result;
 
             // A posix_spawn child shares the host's address space until it execs, and the kernel folds that address
             // space's high-water mark into the child's ru_maxrss. A figure at or below the host's own peak may be the
-            // host's, so it is reported as unknown rather than as a wrong number.
-            var stagePeak = status.PeakMemoryBytes is { } p && (hostPeak is null || p > hostPeak) ? p : (long?)null;
+            // host's, so it is reported as unknown rather than as a wrong number. (The host's peak is read only when
+            // needed: it is a /proc read.)
+            long? stagePeak = null;
+            if (status.PeakMemoryBytes is { } p)
+            {
+                if (treePeak is null && !hostPeakRead)
+                {
+                    hostPeak = HostMemory.PeakResidentBytes();
+                    hostPeakRead = true;
+                }
+
+                stagePeak = hostPeak is null || p > hostPeak ? p : null;
+            }
+
             stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.Outcome, status.CpuTime, stagePeak));
             cpu += status.CpuTime;
-            if (_tree.TreePeakMemory() is null && stagePeak is { } sp && (peak is null || sp > peak))
+            if (treePeak is null && stagePeak is { } sp && (peak is null || sp > peak))
             {
                 peak = sp;
             }
