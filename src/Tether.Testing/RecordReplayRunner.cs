@@ -83,24 +83,50 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
             _ => (true, true),
         };
 
+        if (Directory.Exists(path))
+        {
+            throw new CassetteException(CassetteProblem.Unreadable, path, $"Cassette '{path}' is a directory; give the path of a cassette file.");
+        }
+
         if (mode == CassetteMode.Replay || (Replays && exists))
         {
             _loaded = Cassette.Load(path).Entries;
         }
         else
         {
+            // Record replaces the file, so what is there must be a cassette: a mistyped path must never cost another file.
+            if (exists && mode == CassetteMode.Record)
+            {
+                try
+                {
+                    _ = Cassette.Load(path);
+                }
+                catch (CassetteException ex) when (ex.Problem == CassetteProblem.NotFound)
+                {
+                    // A dangling symbolic link: there is nothing to lose, and the save refuses the link itself.
+                }
+                catch (CassetteException ex)
+                {
+                    throw new CassetteException(ex.Problem, path,
+                        $"{ex.Message} Recording would replace it, so it was left alone: delete it or choose another path.", ex);
+                }
+            }
+
             _loaded = [];
         }
 
         foreach (var entry in _loaded)
         {
-            var key = KeyOf(entry);
-            if (!_replayable.TryGetValue(key, out var list))
+            // An entry this library recorded holds arguments already redacted, exactly as a live invocation's key is
+            // computed; one recorded elsewhere (processkit) may hold the secrets themselves, which match once redacted.
+            // Redacting ours again could change them (a pattern matching the marker), so each entry answers both keys.
+            var stored = Key(entry.Program, entry.Arguments, entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
+            var redacted = Key(entry.Program, [.. _redaction.Arguments(entry.Arguments).Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
+            AddReplayable(stored, entry);
+            if (redacted != stored)
             {
-                _replayable[key] = list = [];
+                AddReplayable(redacted, entry);
             }
-
-            list.Add(entry);
         }
 
         ImmutableList<RecordReplayRunner> created = s_createdInFlow.Value ?? [];
@@ -200,18 +226,29 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         lock (_lock)
         {
             json = new Cassette([.. (Replays ? _loaded : []), .. _recorded.Values]).ToJson();
-            _dirty = false;
         }
 
         try
         {
+            if (json.Length > Cassette.MaxFileBytes)
+            {
+                // A file no load would accept is not written; the previous cassette stays.
+                throw new CassetteException(CassetteProblem.TooLarge, CassettePath,
+                    $"Cassette '{CassettePath}' would be {json.Length} bytes, more than the {Cassette.MaxFileBytes / (1024 * 1024)} MiB a cassette may have; record less output per test. Nothing was written.");
+            }
+
             CassetteFile.WriteAtomically(CassettePath, json);
+            lock (_lock)
+            {
+                _dirty = false;
+            }
         }
-        catch
+        catch (CassetteException ex)
         {
             lock (_lock)
             {
-                _dirty = true;
+                // The caller sees this error; disposal must not retry and throw it a second time.
+                _failure ??= $"saving failed: {ex.Message}";
             }
 
             throw;
@@ -240,16 +277,23 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     }
 
     /// <summary>Waits for recordings in progress and writes what is unsaved — unless the test failed (see the remarks).</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
+        // Synchronously, before any await: an AsyncLocal changed inside an async method does not reach the caller's
+        // flow, and the runner must leave the flow that created it.
         Forget();
-        await WaitForPendingAsync(CancellationToken.None).ConfigureAwait(false);
-        Flush();
+        return FinishAsync();
+
+        async ValueTask FinishAsync()
+        {
+            await WaitForPendingAsync(CancellationToken.None).ConfigureAwait(false);
+            Flush();
+        }
     }
 
     /// <summary>As <see cref="DisposeAsync"/>, blocking.</summary>
@@ -296,6 +340,11 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         }
 
         var result = await _inner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        if (result.Truncated)
+        {
+            throw Truncated(call);
+        }
+
         Capture(call, result);
         return result;
     }
@@ -464,7 +513,15 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     {
         try
         {
-            Capture(call, await process.WaitAsync().ConfigureAwait(false));
+            var result = await process.WaitAsync().ConfigureAwait(false);
+            if (result.Truncated)
+            {
+                // Nobody awaits this capture to be told; keep the incomplete recording from being flushed instead.
+                MarkFailed(Truncated(call).Message);
+                return;
+            }
+
+            Capture(call, result);
         }
         catch (Exception)
         {
@@ -473,12 +530,16 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         }
     }
 
+    /// <summary>A result cut by its output limit: a cassette has no field for that, so it would replay as complete.</summary>
+    private NotSupportedException Truncated(Call call) =>
+        new($"The output of {call.Invocation} was cut to its output limit, and a cassette would replay it as if complete, so it was not recorded. Raise the limit (Command.WithOutputLimit) for the recording.");
+
     private void Capture(Call call, ProcessResult<string> result)
     {
         var entry = call.Entry with
         {
-            Stdout = Cassette.Lossy(_redaction.Text(result.Stdout)),
-            Stderr = Cassette.Lossy(_redaction.Text(result.Stderr)),
+            Stdout = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stdout)),
+            Stderr = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stderr)),
             Outcome = result.Outcome is Outcome.TimedOut ? new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero) : result.Outcome,
         };
         lock (_lock)
@@ -493,8 +554,30 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         }
     }
 
-    private string KeyOf(CassetteEntry entry) =>
-        Key(entry.Program, _redaction.Arguments(entry.Arguments).Select(Cassette.Lossy).ToImmutableArray(), entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
+    /// <summary>Output with the rules applied and every argument marked secret on the command replaced, should the program print it.</summary>
+    private string RedactOutput(Command command, string text)
+    {
+        text = _redaction.Text(text);
+        for (var i = 0; i < command.Arguments.Length; i++)
+        {
+            if (command.SecretArguments[i] && command.Arguments[i].Length > 0)
+            {
+                text = text.Replace(command.Arguments[i], Redaction.Marker, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    private void AddReplayable(string key, CassetteEntry entry)
+    {
+        if (!_replayable.TryGetValue(key, out var list))
+        {
+            _replayable[key] = list = [];
+        }
+
+        list.Add(entry);
+    }
 
     private static string Key(string program, ImmutableArray<string> arguments, string? cwd, bool hasStdin, ulong? digest)
     {

@@ -233,4 +233,87 @@ public sealed class FlushSpecs
 
         Assert.Equal(written.AddHours(-1), File.GetLastWriteTimeUtc(cassette));
     }
+
+    [Fact]
+    public async Task A_runner_disposed_asynchronously_leaves_the_flow_and_later_failures_do_not_touch_it()
+    {
+        using var scratch = new ScratchDirectory();
+        var recorder = new RecordReplayRunner(scratch.File("left.json"), CassetteMode.Record, Inner());
+        await using (recorder)
+        {
+            await recorder.RunAsync(new Command("tool")).Soon();
+        }
+
+        try
+        {
+            Assert.Fail("a later test step fails");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+        }
+
+        Assert.Null(recorder.DiscardReason);
+        Assert.True(File.Exists(scratch.File("left.json")));
+    }
+
+    [Fact]
+    public async Task A_run_cut_by_its_output_limit_is_refused_rather_than_recorded_as_complete()
+    {
+        using var scratch = new ScratchDirectory();
+        var cassette = scratch.File("cut.json");
+        var inner = new ScriptedRunner().Fallback(Reply.Ok(new string('x', 100)));
+
+        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, inner))
+        {
+            var error = await Assert.ThrowsAsync<NotSupportedException>(
+                () => recorder.OutputStringAsync(new Command("big").WithOutputLimit(10, OverflowPolicy.KeepNewest)));
+            Assert.Contains("output limit", error.Message, StringComparison.Ordinal);
+
+            await using var process = await recorder.StartAsync(new Command("big").WithOutputLimit(10, OverflowPolicy.KeepOldest)).Soon();
+            await process.WaitAsync().Soon();
+            await recorder.SaveAsync().Soon();
+            Assert.Contains("output limit", recorder.DiscardReason, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Cassette.Load(cassette).Entries);
+    }
+
+    [Fact]
+    public async Task Recording_over_a_file_that_is_not_a_cassette_is_refused_and_the_file_is_kept()
+    {
+        using var scratch = new ScratchDirectory();
+        var precious = scratch.File("notes.json");
+        await File.WriteAllTextAsync(precious, "{\"my\": \"notes\"}");
+
+        var error = Assert.Throws<CassetteException>(() => new RecordReplayRunner(precious, CassetteMode.Record, Inner()));
+
+        Assert.Contains("left alone", error.Message, StringComparison.Ordinal);
+        Assert.Equal("{\"my\": \"notes\"}", await File.ReadAllTextAsync(precious));
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_cassette_is_refused_before_anything_runs()
+    {
+        using var scratch = new ScratchDirectory();
+
+        var error = Assert.Throws<CassetteException>(() => new RecordReplayRunner(scratch.Path, CassetteMode.Once, Inner()));
+
+        Assert.Contains("is a directory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disposal_after_a_failed_save_does_not_throw_the_same_error_again()
+    {
+        using var scratch = new ScratchDirectory();
+        var cassette = scratch.File("target.json");
+        var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner());
+        await recorder.RunAsync(new Command("tool")).Soon();
+        Directory.CreateDirectory(cassette); // the save cannot replace a directory
+
+        var error = Assert.Throws<CassetteException>(recorder.Save);
+        await recorder.DisposeAsync();
+
+        Assert.Equal(CassetteProblem.Unwritable, error.Problem);
+        Assert.StartsWith("saving failed", recorder.DiscardReason, StringComparison.Ordinal);
+    }
 }

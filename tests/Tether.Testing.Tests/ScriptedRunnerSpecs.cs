@@ -356,4 +356,49 @@ public sealed class ScriptedRunnerSpecs
         Assert.All(answers, a => Assert.True(a == "default" || a.StartsWith("tool", StringComparison.Ordinal)));
         Assert.Equal("tool0", await runner.RunAsync(new Command("tool0")).Soon());
     }
+
+    [Theory]
+    [InlineData("ok")]
+    [InlineData("fail")]
+    [InlineData("ok-code")]
+    [InlineData("timeout")]
+    [InlineData("idle-timeout")]
+    [InlineData("no-timeout")]
+    [InlineData("signal")]
+    [InlineData("unknown-signal")]
+    [InlineData("bytes")]
+    public async Task A_reply_answered_at_once_equals_the_same_reply_played_through_a_process(string kind)
+    {
+        // A line handler makes the runner play the reply through a RunningProcess; without one it may answer directly.
+        var (reply, command) = kind switch
+        {
+            "ok" => (Reply.Ok("out\n").WithStderr("err\n"), new Command("x")),
+            "fail" => (Reply.Fail(3, "bad\n").WithStdout("partial"), new Command("x")),
+            "ok-code" => (Reply.Fail(3), new Command("x").WithOkExitCodes(0, 3)),
+            "timeout" => (Reply.TimedOut("half"), new Command("x").WithTimeout(TimeSpan.FromSeconds(9)).WithStopSignal(Signal.Interrupt)),
+            "idle-timeout" => (Reply.TimedOut(), new Command("x").WithIdleTimeout(TimeSpan.FromSeconds(4))),
+            "no-timeout" => (Reply.TimedOut(), new Command("x")),
+            "signal" => (Reply.Signalled(Signal.Kill, "killed\n"), new Command("x")),
+            "unknown-signal" => (Reply.Signalled(), new Command("x")),
+            _ => (Reply.Ok().WithStdoutBytes(new byte[] { 0xc3, 0x28, 0x0a }), new Command("x")),
+        };
+        var runner = new ScriptedRunner().Fallback(reply);
+
+        var direct = await runner.OutputBytesAsync(command).Soon();
+        var played = await runner.OutputBytesAsync(command.WithStdoutLineHandler(_ => { })).Soon();
+
+        Assert.Equal(played.Outcome, direct.Outcome);
+        Assert.Equal(played.Stdout, direct.Stdout);
+        Assert.Equal(played.Stderr, direct.Stderr);
+        Assert.Equal(played.IsSuccess, direct.IsSuccess);
+        Assert.Equal(played.BlamedStage, direct.BlamedStage);
+        Assert.Equal(played.OkExitCodes, direct.OkExitCodes);
+        Assert.Equal(played.Timeout, direct.Timeout);
+        Assert.Equal(played.Truncated, direct.Truncated);
+        Assert.Equal(played.CpuTime, direct.CpuTime);
+        Assert.Equal(played.PeakMemoryBytes, direct.PeakMemoryBytes);
+        Assert.Equal(played.Mechanism, direct.Mechanism);
+        Assert.Equal(played.Stages.Single().Outcome, direct.Stages.Single().Outcome);
+        Assert.Equal(played.Program, direct.Program);
+    }
 }

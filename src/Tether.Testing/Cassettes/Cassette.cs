@@ -95,7 +95,16 @@ public sealed class Cassette
 
         using (document)
         {
-            return FromDocument(document.RootElement, source);
+            try
+            {
+                return FromDocument(document.RootElement, source);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonElement.GetString refuses text it cannot decode: bytes that are not UTF-8, or an escaped lone surrogate.
+                throw new CassetteException(CassetteProblem.InvalidJson, source,
+                    $"Cassette '{source}' holds a string that is not valid UTF-8 text (invalid bytes or an unpaired \\u surrogate escape); fix or re-record it.", ex);
+            }
         }
     }
 

@@ -25,7 +25,9 @@ internal static class CassetteFile
         RefuseSymlink(path, fullPath);
         TightenExisting(path, fullPath);
 
-        var temporary = $"{fullPath}.{Environment.ProcessId}.{Interlocked.Increment(ref s_sequence)}.tmp";
+        // A hidden sibling with a bounded name: the cassette's own name may already be as long as the file system allows.
+        var name = Path.GetFileName(fullPath);
+        var temporary = Path.Combine(directory, $".{name[..Math.Min(name.Length, 64)]}.{Environment.ProcessId}.{Interlocked.Increment(ref s_sequence)}.tmp");
         try
         {
             // CreateNew is O_CREAT|O_EXCL: it never opens an existing file or follows a symlink planted at that name.

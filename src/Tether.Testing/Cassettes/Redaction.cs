@@ -142,11 +142,22 @@ public sealed class Redaction
                 continue;
             }
 
-            // --flag=value or --flag value, up to the next whitespace or quote.
+            // --flag=value or --flag value; the value is quoted ('…' or "…", as in a shell command line) or runs up to
+            // the next whitespace or quote. The quotes stay, the value becomes the marker.
             text = Regex.Replace(
                 text,
-                "(?<![\\w-])" + Regex.Escape(flag) + "(?<sep>[= ]+)(?<value>[^\\s\"']+)",
-                m => m.Groups["value"].Value == Marker ? m.Value : flag + m.Groups["sep"].Value + Marker,
+                "(?<![\\w-])" + Regex.Escape(flag) + "(?<sep>[= ]+)(?:'(?<value>[^']*)'|\"(?<value>[^\"]*)\"|(?<value>[^\\s\"']+))",
+                m =>
+                {
+                    var value = m.Groups["value"];
+                    if (value.Value == Marker || value.Length == 0)
+                    {
+                        return m.Value;
+                    }
+
+                    var start = value.Index - m.Index;
+                    return string.Concat(m.Value.AsSpan(0, start), Marker, m.Value.AsSpan(start + value.Length));
+                },
                 RegexOptions.CultureInvariant);
         }
 
