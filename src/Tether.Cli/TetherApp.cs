@@ -20,6 +20,7 @@ internal static class TetherApp
         Examples:
           tether run --timeout 30s -- make test
           tether run --journal ./journal -- ./deploy.sh
+          tether run --cassette tests/cassettes/status.json -- git status --short
           tether journal show ./journal --since 1h
 
         """;
@@ -34,12 +35,15 @@ internal static class TetherApp
         var run = new RunCommand(console, interruption, runner ?? ProcessRunner.Default).Build();
         var journalCommand = new JournalCommand(console, interruption);
         var journal = journalCommand.Build();
+        var cassetteCommand = new CassetteCommand(console);
+        var cassette = cassetteCommand.Build();
         var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
         {
             run,
+            cassette,
             journal,
         };
-        var pages = new Dictionary<CliCommand, HelpPage>(journalCommand.Pages)
+        var pages = new Dictionary<CliCommand, HelpPage>(journalCommand.Pages.Concat(cassetteCommand.Pages))
         {
             [root] = new(null, RootNotes),
             [run] = new(RunCommand.HelpUsage, RunCommand.HelpNotes),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Tether.Cli.Streams;
+using Tether.Testing;
 using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
@@ -8,7 +9,8 @@ namespace Tether.Cli.Commands;
 /// <summary>
 /// <c>tether run [options] -- PROGRAM [ARGS…]</c>: runs one program with its whole process tree contained, streams its
 /// stdout and stderr live, and exits with its exit code (124 on timeout, 128+N when killed by signal N, 127 when not
-/// found, 130 when interrupted).
+/// found, 130 when interrupted). With <c>--cassette FILE</c> the run is recorded to a cassette or replayed from it
+/// without spawning anything (<see cref="RunCassette"/>).
 /// </summary>
 internal sealed class RunCommand
 {
@@ -92,6 +94,18 @@ internal sealed class RunCommand
         Description = "The job id of the run's journal records [default: run-<UTC time>-<pid>]. Needs --journal.",
     };
 
+    private readonly Option<string> _cassette = new("--cassette")
+    {
+        HelpName = "FILE",
+        Description = "Record the run to this cassette file, or replay it from there without running anything (see --mode). The program's stdin is then empty: tether's own stdin is not forwarded.",
+    };
+
+    private readonly Option<string> _mode = new("--mode")
+    {
+        HelpName = "MODE",
+        Description = "How --cassette is used. once: record when FILE does not exist, otherwise replay; replay: only replay, never run; record: run for real and replace FILE; new-episodes: replay what FILE holds, run and add what it lacks [default: once]. Needs --cassette.",
+    };
+
     private readonly Argument<string[]> _programAndArguments = new("PROGRAM")
     {
         HelpName = "PROGRAM [ARGS...]",
@@ -121,14 +135,16 @@ internal sealed class RunCommand
           127      the program was not found
           128+N    the program was killed by signal N (137 = SIGKILL, 143 = SIGTERM, 141 = SIGPIPE)
           130      tether was interrupted (Ctrl+C, SIGTERM or SIGHUP) and stopped the tree
-          1        tether could not do the job, such as a --cwd that does not exist
+          1        tether could not do the job, such as a --cwd that does not exist, a cassette that is
+                   not valid or does not hold the run, or a recording that could not be saved
           2        the command line is wrong: unknown option, bad value, no program
 
         Output and input:
           The program's stdout and stderr reach tether's own, byte for byte, as they are written.
-          When tether's stdin is a pipe or a file it is forwarded to the program; when it is a terminal the
-          program reads end-of-file at once. The program runs in its own process group (that is how tether
-          contains its tree), so it cannot own the terminal: editors and password prompts will not work.
+          When tether's stdin is a pipe or a file it is forwarded to the program (not under --cassette);
+          when it is a terminal the program reads end-of-file at once. The program runs in its own process
+          group (that is how tether contains its tree), so it cannot own the terminal: editors and password
+          prompts will not work.
           When nobody reads tether's stdout any more, the tree gets SIGPIPE, as it would without tether.
 
         Stopping:
@@ -144,6 +160,24 @@ internal sealed class RunCommand
           job.cancelled. If the journal cannot be opened, tether exits 1 and runs nothing; a journal failure
           later prints one line and never changes the exit code. Read it with 'tether journal show DIR'.
 
+        Cassettes:
+          With --cassette FILE the run is recorded to FILE, or replayed from it without running anything:
+            once          (the default) record when FILE does not exist, replay when it does
+            replay        only replay, for CI; a run FILE does not hold fails with exit 1
+            record        always run for real and replace FILE (only a valid cassette is replaced)
+            new-episodes  replay the runs FILE holds, run and add the ones it lacks
+          A run is matched on the program, its arguments and --cwd; not on the environment or the other
+          options. A replay writes the recorded stdout and stderr and exits with the recorded code (124 for
+          a recorded timeout, 128+N for a signal); --json says mechanism "none" and pid null; --journal
+          records it as any run. A run that completes, whatever its exit code, signal or timeout, is saved
+          to FILE; one that could not start or was interrupted is not. Output is stored as UTF-8 text, at
+          most 16 MiB per stream; values that look like secrets (--password, --token, Authorization
+          headers, URL passwords) are stored as [REDACTED], and environment values never.
+          Under --cassette the program's stdin is always empty (a stream could not be matched on replay):
+          tether's own stdin is never read, so piped input does not reach the program.
+          A FILE that is not a valid cassette exits 1 with one line and is never written over.
+          'tether cassette show FILE' lists what a cassette holds.
+
         Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
 
         Examples:
@@ -152,6 +186,8 @@ internal sealed class RunCommand
           tether run --idle-timeout 2m --cwd /srv/app --env RUST_LOG=debug -- cargo run
           generate-input | tether run --json -- ./process-input
           tether run --journal ./journal --job nightly -- ./backup.sh
+          tether run --cassette tests/cassettes/status.json -- git status --short
+          tether run --cassette tests/cassettes/status.json --mode replay -- git status --short
 
         """;
 
@@ -172,6 +208,8 @@ internal sealed class RunCommand
             _json,
             _journal,
             _job,
+            _cassette,
+            _mode,
             _programAndArguments,
         };
         command.SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
@@ -265,7 +303,19 @@ internal sealed class RunCommand
             throw new UsageException($"--job: '{job}' is not a job id: give 1 to {Tether.Journaling.JournalEntry.MaxJobLength} characters without control characters, such as build-42.");
         }
 
-        return new RunRequest(command, parse.GetValue(_json), journal, job);
+        var cassette = parse.GetValue(_cassette);
+        var mode = parse.GetValue(_mode);
+        if (cassette is { Length: 0 })
+        {
+            throw new UsageException("--cassette: the file is empty: give a cassette file path, or leave the option out.");
+        }
+
+        if (mode is not null && cassette is null)
+        {
+            throw new UsageException("--mode: it says how --cassette is used, so it needs --cassette FILE as well.");
+        }
+
+        return new RunRequest(command, parse.GetValue(_json), journal, job, cassette, RunCassette.ParseMode("--mode", mode));
     }
 
     /// <summary>
@@ -283,14 +333,45 @@ internal sealed class RunCommand
     {
         using var stdout = new OutputTee(_console.Stdout);
         using var stderr = new OutputTee(_console.Stderr);
+        var recorded = request.Cassette is not null;
         var command = request.Command
             .WithStdoutTee(stdout)
             .WithStderrTee(stderr)
-            .WithOutputLimit(CaptureLimit)
+
+            // A recording keeps the output it stores; a plain run only streams it.
+            .WithOutputLimit(recorded ? RunCassette.CaptureLimit : CaptureLimit)
             .WithCancellation(_interruption.StopRequested)
-            .WithStdin(_console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
+
+            // A cassette cannot match a stream on replay, so under a cassette the program gets no stdin at all.
+            .WithStdin(!recorded && _console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
         var report = new RunReporter(_console, request.Json, command, stdout);
 
+        RunCassette? cassette = null;
+        if (request.Cassette is { } path)
+        {
+            // Before the journal and before anything runs: a cassette that cannot be used must not cost a run.
+            (cassette, var error) = RunCassette.Open(path, request.CassetteMode, _runner);
+            if (cassette is null)
+            {
+                return report.NotStarted(ExitCodes.Failure, error!);
+            }
+        }
+
+        try
+        {
+            return await ExecuteJournaledAsync(request, command, report, stdout, stderr, cassette).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cassette is not null)
+            {
+                await cassette.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> ExecuteJournaledAsync(RunRequest request, Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunCassette? cassette)
+    {
         RunJournal? journal = null;
         if (request.JournalDirectory is { } directory)
         {
@@ -304,7 +385,7 @@ internal sealed class RunCommand
 
         try
         {
-            return await ExecuteAsync(command, report, stdout, stderr, journal).ConfigureAwait(false);
+            return await ExecuteAsync(command, report, stdout, stderr, journal, cassette).ConfigureAwait(false);
         }
         finally
         {
@@ -315,7 +396,7 @@ internal sealed class RunCommand
         }
     }
 
-    private async Task<int> ExecuteAsync(Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal)
+    private async Task<int> ExecuteAsync(Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal, RunCassette? cassette)
     {
         var started = TimeProvider.System.GetTimestamp();
         TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);
@@ -340,7 +421,8 @@ internal sealed class RunCommand
             return report.Interrupted(pid, mechanism);
         }
 
-        if (command.WorkingDirectory is { } cwd && !Directory.Exists(cwd))
+        // A pure replay runs nothing, so it needs no directory: a cassette recorded elsewhere replays anywhere.
+        if (command.WorkingDirectory is { } cwd && cassette is not { ReplaysOnly: true } && !Directory.Exists(cwd))
         {
             var problem = File.Exists(cwd) ? "is a file, not a directory" : "does not exist";
             return await NotStartedAsync(ExitCodes.Failure, $"--cwd: '{cwd}' {problem}: create it or give an existing directory.").ConfigureAwait(false);
@@ -360,7 +442,11 @@ internal sealed class RunCommand
         RunningProcess process;
         try
         {
-            process = await _runner.StartAsync(command).ConfigureAwait(false);
+            process = await (cassette?.Runner ?? _runner).StartAsync(command).ConfigureAwait(false);
+        }
+        catch (CassetteMissException ex)
+        {
+            return await NotStartedAsync(ExitCodes.Failure, "--cassette: " + CassetteMessages.Clause(ex.Message)).ConfigureAwait(false);
         }
         catch (ProgramNotFoundException ex)
         {
@@ -421,9 +507,10 @@ internal sealed class RunCommand
                 await journal.FinishedAsync(result).ConfigureAwait(false);
             }
 
-            return report.Finished(result);
+            var unsaved = cassette is null ? null : await cassette.SaveAsync(result).ConfigureAwait(false);
+            return report.Finished(result, unsaved);
         }
     }
 
-    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job);
+    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job, string? Cassette, CassetteMode CassetteMode);
 }

@@ -14,7 +14,8 @@ namespace Tether.Cli.Commands;
 /// <c>version</c> (of this shape, 1), <c>program</c>, <c>arg_count</c>, <c>outcome</c> (<c>exited</c>,
 /// <c>signalled</c>, <c>timed_out</c>, <c>interrupted</c>, <c>not_started</c>, <c>failed</c>), <c>exit_code</c>,
 /// <c>signal</c>, <c>signal_number</c>, <c>timeout</c> (<c>overall</c> or <c>idle</c>), <c>duration_ms</c>,
-/// <c>cpu_ms</c>, <c>peak_memory_bytes</c>, <c>mechanism</c> (<c>cgroup</c> or <c>process-group</c>), <c>pid</c>,
+/// <c>cpu_ms</c>, <c>peak_memory_bytes</c>, <c>mechanism</c> (<c>cgroup</c>, <c>process-group</c>, or <c>none</c> for a run
+/// replayed from a cassette, which has no pid or CPU time), <c>pid</c>,
 /// <c>tether_exit_code</c>, <c>error</c>. Arguments are counted, never printed: they may hold secrets.
 /// </remarks>
 internal sealed class RunReporter(CliConsole console, bool json, Command command, Streams.OutputTee stdout)
@@ -23,9 +24,14 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
 
     private readonly long _startTimestamp = TimeProvider.System.GetTimestamp();
 
-    /// <summary>The run ended by itself or by a timeout: mirror it.</summary>
-    public int Finished(ProcessResult<byte[]> result)
+    /// <summary>
+    /// The run ended by itself or by a timeout: mirror it; or, when <paramref name="unsaved"/> says why the run could not
+    /// be recorded to its cassette, print that and exit 1.
+    /// </summary>
+    public int Finished(ProcessResult<byte[]> result, string? unsaved = null)
     {
+        // A replayed run has no process: its pid is made up and it used no CPU, so neither is reported.
+        var replayed = result.Mechanism == ContainmentMechanism.None;
         int exitCode;
         Signal? signal = null;
         int? childExitCode = null;
@@ -47,10 +53,18 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
                 outcome = "timed_out";
                 timeout = timedOut.Kind == TimeoutKind.Idle ? "idle" : "overall";
                 exitCode = ExitCodes.TimedOut;
-                console.WriteError($"{command}: {timedOut}; its process tree was stopped.");
+                console.WriteError(replayed
+                    ? $"{command}: timed out (replayed from the cassette: the recorded run timed out)."
+                    : $"{command}: {timedOut}; its process tree was stopped.");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown outcome {result.Outcome}.");
+        }
+
+        if (unsaved is not null)
+        {
+            console.WriteError(unsaved);
+            exitCode = ExitCodes.Failure;
         }
 
         WriteJson(new Fields(outcome, exitCode)
@@ -59,10 +73,11 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
             Signal = signal,
             Timeout = timeout,
             Duration = result.Duration,
-            CpuTime = result.CpuTime,
+            CpuTime = replayed ? null : result.CpuTime,
             PeakMemoryBytes = result.PeakMemoryBytes,
             Mechanism = result.Mechanism,
-            Pid = result.Pid,
+            Pid = replayed ? null : result.Pid,
+            Error = unsaved,
         });
         return exitCode;
     }

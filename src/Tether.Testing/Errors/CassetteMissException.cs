@@ -11,7 +11,7 @@ namespace Tether.Testing;
 public sealed class CassetteMissException : InvalidOperationException
 {
     internal CassetteMissException(Invocation invocation, string cassettePath)
-        : base($"The cassette '{cassettePath}' has no recording of {invocation}; re-record it (CassetteMode.Record or NewEpisodes, or `tether run --cassette {cassettePath} --mode new-episodes -- …`) or fix the invocation. Nothing was run.")
+        : base($"The cassette '{cassettePath}' has no recording of {invocation}; record it in the Record or NewEpisodes mode (from a shell: tether run --cassette {cassettePath} --mode new-episodes -- …) or fix the invocation. Nothing was run.")
     {
         Invocation = invocation;
         CassettePath = cassettePath;
