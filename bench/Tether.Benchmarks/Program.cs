@@ -3,13 +3,15 @@ using Tether.Benchmarks;
 using Tether.Benchmarks.Journal;
 using Tether.Benchmarks.OwnerDeath;
 
-// BenchmarkDotNet scenarios by default (pass --filter '*' to run them all without the interactive menu), plus:
+// BenchmarkDotNet scenarios by default (pass --filter '*' to run them all without the interactive menu; groups are
+// namespaces: --filter 'Tether.Benchmarks.Scenarios.*' for the process scenarios, '*.Journal.*' for the journal,
+// 'Tether.Benchmarks.Cassettes.*' for cassette replay against a real spawn), plus:
 //   owner-death [--runs N] [--timeout S]   SIGKILL a host that owns a Tether tree, time until the tree is dead
 //   owner-death-host MODE                  the host side of owner-death (started by it, not by hand)
 //   interleaved [--rounds N]               the scenarios round-robin (robust to a background load that comes and goes)
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
-//   smoke                                  one run of every contender, to check the library works at all
+//   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 return args switch
 {

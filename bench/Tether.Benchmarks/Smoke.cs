@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Tether.Benchmarks.Contenders;
+using Tether.Testing;
 
 namespace Tether.Benchmarks;
 
-/// <summary><c>smoke</c>: one run of every contender of every scenario, printing what came back and how long it took.</summary>
+/// <summary><c>smoke</c>: one run of every contender of every scenario (and a cassette record + replay), printing what came
+/// back and how long it took.</summary>
 internal static class Smoke
 {
     public static async Task<int> RunAsync()
@@ -34,7 +36,36 @@ internal static class Smoke
         Console.WriteLine($"  open descriptors: {before} before 10 Tether runs, {OpenDescriptors()} after");
         await TimeAsync("Process echo", () => ProcessContender.OutputStringAsync("/bin/echo", "hello")).ConfigureAwait(false);
         await TimeAsync("Medallion echo", () => MedallionContender.OutputStringAsync("/bin/echo", "hello")).ConfigureAwait(false);
+        await CassetteAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Records <c>/bin/echo hello</c> to a cassette in a temporary directory, then replays it.</summary>
+    private static async Task CassetteAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("tether-cassette-smoke-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "echo.json");
+            var echo = new Command("/bin/echo").WithArguments("hello");
+            await TimeAsync("cassette record echo", async () =>
+            {
+                using var recorder = new RecordReplayRunner(path, CassetteMode.Record);
+                var result = await recorder.OutputStringAsync(echo).ConfigureAwait(false);
+                recorder.Save();
+                return result.Stdout;
+            }).ConfigureAwait(false);
+            await TimeAsync("cassette replay echo", async () =>
+            {
+                using var replay = new RecordReplayRunner(path, CassetteMode.Replay);
+                var result = await replay.OutputStringAsync(echo).ConfigureAwait(false);
+                return result.Stdout;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static async Task TimeAsync<T>(string what, Func<Task<T>> run)
