@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.CommandLine;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tether.Journaling;
 using CliCommand = System.CommandLine.Command;
@@ -118,16 +115,7 @@ internal sealed partial class JournalCommand(CliConsole console, Interruption in
     private void WriteLine(string line) => console.Out.WriteLine(line);
 
     /// <summary>One line of JSON written by <paramref name="write"/>.</summary>
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            write(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string Json(Action<Utf8JsonWriter> write) => JsonLine.Write(write);
 
     private static void WriteProblem(Utf8JsonWriter writer, JournalProblem problem)
     {
