@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace Tether.Watch;
+
+/// <summary>
+/// Receives heartbeats over UDP. Nothing vouches for a UDP sender, so every datagram is
+/// <see cref="Origin.NetworkUnverified"/> — or <see cref="Origin.OperatorAttested"/> when the operator explicitly
+/// trusts this listener (<c>--trust-udp</c>). The facts carry the sender's address as <see cref="OriginFacts.Peer"/>.
+/// </summary>
+/// <remarks>
+/// No start time is read, not even for a trusted listener: a UDP sender may be on another host, or in another PID
+/// namespace behind the same loopback (containers sharing a network namespace), so the frame's pid need not name the
+/// local process of that number, and the engine would see a stranger's start time (and a false "pid reused") as that
+/// stranger comes and goes.
+/// </remarks>
+public sealed class UdpListener : IBeatListener
+{
+    // Larger than any UDP payload (65,507 bytes over IPv4), so the true length of every datagram is known.
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly DatagramQueue _queue;
+    private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _disposed;
+
+    private UdpListener(Socket socket, bool trusted, BeatListenerOptions options)
+    {
+        _socket = socket;
+        Trusted = trusted;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _queue = new DatagramQueue(options.QueueCapacity);
+        _clock = options.TimeProvider;
+        _loop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>The address and port this listener is bound to (the port the system chose when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Whether the operator trusts this listener's senders: their beats are <see cref="Origin.OperatorAttested"/>.</summary>
+    public bool Trusted { get; }
+
+    /// <inheritdoc/>
+    public string Endpoint => "udp:" + LocalEndPoint;
+
+    /// <inheritdoc/>
+    public ChannelReader<ReceivedDatagram> Datagrams => _queue.Reader;
+
+    /// <inheritdoc/>
+    public long Received => _queue.Received;
+
+    /// <inheritdoc/>
+    public long DroppedQueueFull => _queue.DroppedQueueFull;
+
+    /// <summary>Binds a UDP socket to <paramref name="endPoint"/> (IPv4 or IPv6) and starts receiving.</summary>
+    /// <param name="endPoint">The address and port; port 0 lets the system choose (see <see cref="LocalEndPoint"/>).</param>
+    /// <param name="trusted">True when the operator explicitly trusts every sender that can reach this address.</param>
+    /// <param name="options">The queue capacity and the clock; defaults when null.</param>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    /// <exception cref="ListenerBindException">The address is in use, not local, or needs privileges.</exception>
+    public static UdpListener Bind(IPEndPoint endPoint, bool trusted = false, BeatListenerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The watcher's listeners are implemented and tested on Linux only.");
+        }
+
+        options ??= new BeatListenerOptions();
+        options.Validate();
+
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(endPoint);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new ListenerBindException("udp:" + endPoint, e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "the port is already in use (is another watcher running?); stop it or choose another port",
+                SocketError.AddressNotAvailable => "the address is not one of this host's; give a local address",
+                SocketError.AccessDenied => "permission denied; ports below 1024 need privileges",
+                _ => $"bind failed ({e.Message})",
+            }, e);
+        }
+
+        return new UdpListener(socket, trusted, options);
+    }
+
+    /// <summary>Stops receiving, closes the socket, and completes <see cref="Datagrams"/>: datagrams already queued can still be read.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _socket.Dispose();
+        _stop.Dispose();
+        _queue.Complete();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Endpoint;
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
+        EndPoint anyone = LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        var origin = Trusted ? Origin.OperatorAttested : Origin.NetworkUnverified;
+        try
+        {
+            while (true)
+            {
+                SocketReceiveFromResult result;
+                try
+                {
+                    result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, anyone, _stop.Token).ConfigureAwait(false);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+                {
+                    // An ICMP error for something this socket never sent to; not the listener's failure.
+                    continue;
+                }
+
+                var timestamp = _clock.GetTimestamp();
+                var length = result.ReceivedBytes;
+                var bytes = buffer.AsSpan(0, Math.Min(length, ReceivedDatagram.MaxKeptBytes)).ToArray();
+                var facts = new OriginFacts(origin, Peer: PeerText(result.RemoteEndPoint));
+                _queue.Offer(new ReceivedDatagram(bytes, length, facts, timestamp));
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _queue.Complete(new IOException($"The listener at {Endpoint} stopped receiving: {e.Message}", e));
+        }
+    }
+
+    private static string PeerText(EndPoint remote) => remote is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+        ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
+        : remote.ToString() ?? "unknown";
+}
