@@ -11,7 +11,7 @@ namespace Tether.Watch;
 /// <param name="Status">The agent's health.</param>
 /// <param name="Pid">The sender's pid (0 and 1 are reserved).</param>
 /// <param name="Timestamp">The emitter's monotonic clock in nanoseconds (all-ones is reserved).</param>
-/// <param name="Nonce">The beat's sequence number: from 1, strictly increasing; all-ones with critical marks termination.</param>
+/// <param name="Nonce">The beat's sequence number: from 1, strictly increasing (wrapping to 0 after all-ones − 1); all-ones with critical marks termination.</param>
 /// <param name="Payload">An application value (a queue depth, a progress counter, …).</param>
 public readonly record struct Frame(BeatStatus Status, uint Pid, ulong Timestamp, ulong Nonce, uint Payload)
 {
@@ -117,7 +117,8 @@ public readonly record struct Frame(BeatStatus Status, uint Pid, ulong Timestamp
         }
 
         var nonce = BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]);
-        if (nonce == 0 || (nonce == TerminatedNonce && status != (byte)BeatStatus.Critical))
+        // Nonce 0 is valid: a sender's nonce wraps from all-ones − 1 to 0, as the reference (varta) allows.
+        if (nonce == TerminatedNonce && status != (byte)BeatStatus.Critical)
         {
             error = new FrameError(FrameErrorKind.Nonce, 0, nonce);
             return false;

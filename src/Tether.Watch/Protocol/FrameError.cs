@@ -29,7 +29,7 @@ public enum FrameErrorKind
     /// <summary>The timestamp is all-ones (reserved).</summary>
     Timestamp,
 
-    /// <summary>The nonce is 0, or all-ones without the critical status.</summary>
+    /// <summary>The nonce is all-ones without the critical status.</summary>
     Nonce,
 }
 
@@ -50,7 +50,7 @@ public readonly record struct FrameError(FrameErrorKind Kind, ulong Expected, ul
         FrameErrorKind.StallOnWire => "status 3 (stall) is the observer's own and is not valid on the wire",
         FrameErrorKind.Pid => Invariant($"pid {Actual} is reserved"),
         FrameErrorKind.Timestamp => "the all-ones timestamp is reserved",
-        _ => Actual == 0 ? "nonce 0 is not valid (nonces start at 1)" : "the all-ones nonce is valid only with the critical status",
+        _ => "the all-ones nonce is valid only with the critical status",
     };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
