@@ -48,6 +48,9 @@ internal static class TetherApp
             [root] = new(null, RootNotes),
             [run] = new(RunCommand.HelpUsage, RunCommand.HelpNotes),
         };
+        BeatCommand.Register(root, pages, console, interruption);
+        WatchCommand.Register(root, pages, console, interruption);
+        AuditCommand.Register(root, pages, console);
         HelpPages.Install(root, pages);
 
         // '@file' must reach the program verbatim, not be expanded as a response file.

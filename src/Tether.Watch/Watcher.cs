@@ -1,0 +1,377 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+
+namespace Tether.Watch;
+
+/// <summary>
+/// The watcher at work: listeners at the edge receive beats and gather their senders' facts, one loop feeds the
+/// deterministic <see cref="WatchEngine"/> with those datagrams, clock ticks, freshness answers and recovery exits, and
+/// carries out what it decides — re-checking a pid's start time, running and reaping recovery commands — while every
+/// decision goes to the audit log, the event export and the caller. The engine is only ever called from that loop.
+/// </summary>
+/// <remarks>
+/// Dispose (or <see cref="StopAsync"/>) shuts down gracefully: listeners stop, running recoveries get their grace
+/// period and are then killed, their ends are audited, systemd hears STOPPING, and the socket file is removed if it is
+/// still ours.
+/// </remarks>
+public sealed class Watcher : IAsyncDisposable
+{
+    private const int InputCapacity = 65_536;
+
+    private readonly WatcherOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _start;
+    private readonly Action<WatchEvent>? _onEvent;
+    private readonly List<IBeatListener> _listeners = [];
+    private readonly Channel<WatchInput> _data = Channel.CreateBounded<WatchInput>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<WatchInput> _control = Channel.CreateUnbounded<WatchInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<WatchEvent> _events = [];
+    private readonly Queue<WatchInput> _followUps = new();
+    private readonly Dictionary<long, RecoveryCompletion> _completions = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _pumps = [];
+    private RecoveryRunner? _recovery;
+    private AuditLog? _audit;
+    private EventExportFile? _export;
+    private MetricsEndpoint? _metrics;
+    private SystemdNotifier? _notifier;
+    private ITimer? _ticker;
+    private Task _loop = Task.CompletedTask;
+    private long _droppedInputs;
+    private int _stopped;
+
+    private Watcher(WatcherOptions options, Action<WatchEvent>? onEvent)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _start = _time.GetTimestamp();
+        _onEvent = onEvent;
+        Engine = new WatchEngine(options.Engine with { RecoveryEnabled = options.Recovery is not null });
+    }
+
+    /// <summary>The engine (read its <see cref="WatchEngine.Counters"/>; never call <c>Handle</c> on it).</summary>
+    public WatchEngine Engine { get; }
+
+    /// <summary>Where beats are received: <c>unix:PATH</c>, <c>udp:ADDRESS:PORT</c>.</summary>
+    public IReadOnlyList<string> Endpoints => [.. _listeners.Select(l => l.Endpoint)];
+
+    /// <summary>The metrics address actually bound (with the real port when 0 was asked for), or null.</summary>
+    public System.Net.IPEndPoint? MetricsEndpoint => _metrics?.LocalEndpoint;
+
+    /// <summary>Datagrams dropped because the engine's input queue was full (besides the listeners' own queues).</summary>
+    public long DroppedInputs => Interlocked.Read(ref _droppedInputs);
+
+    /// <summary>Datagrams dropped by the listeners because their queues were full.</summary>
+    public long DroppedByListeners => _listeners.Sum(l => l.DroppedQueueFull);
+
+    /// <summary>Engine tick durations, as exported on <c>/metrics</c>.</summary>
+    public TickDurationHistogram TickDurations { get; } = new();
+
+    /// <summary>Completes when the watcher has stopped; faults if its loop failed.</summary>
+    public Task Completion => _loop;
+
+    /// <summary>
+    /// Binds the listeners, opens the audit log (writing a <c>boot</c> row) and the exports, tells systemd READY and
+    /// starts watching. <paramref name="onEvent"/> receives every event on the watcher's loop (keep it quick).
+    /// </summary>
+    /// <exception cref="ArgumentException">No socket and no UDP address, or an invalid option.</exception>
+    public static Task<Watcher> StartAsync(WatcherOptions options, Action<WatchEvent>? onEvent = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SocketPath is null && options.Udp is null)
+        {
+            throw new ArgumentException("The watcher needs somewhere to receive beats: a socket path, a UDP address, or both.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TickInterval, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReapPerTick, 1, nameof(options));
+        var watcher = new Watcher(options, onEvent);
+        return watcher.StartCoreAsync();
+    }
+
+    /// <summary>Stops watching and shuts down gracefully; see the remarks.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            await _loop.ConfigureAwait(false);
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="StopAsync"/>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task<Watcher> StartCoreAsync()
+    {
+        try
+        {
+            var listenerOptions = new BeatListenerOptions { TimeProvider = _time };
+            if (_options.SocketPath is { } path)
+            {
+                _listeners.Add(UnixDatagramListener.Bind(path, _options.SocketMode, listenerOptions));
+            }
+
+            if (_options.Udp is { } udp)
+            {
+                _listeners.Add(UdpListener.Bind(udp, _options.TrustUdp, listenerOptions));
+            }
+
+            if (_options.AuditFile is { } auditFile)
+            {
+                _audit = AuditLog.Open(auditFile, (_options.AuditOptions ?? new AuditOptions()) with { TimeProvider = _time });
+                _audit.Boot(typeof(Watcher).Assembly.GetName().Version?.ToString() ?? "0", Summary());
+            }
+
+            if (_options.ExportFile is { } exportFile)
+            {
+                _export = EventExportFile.Open(exportFile, time: _time);
+            }
+
+            if (_options.Recovery is { } recovery)
+            {
+                _recovery = new RecoveryRunner(recovery, _options.RecoveryOptions, _options.Runner, _time);
+            }
+
+            if (_options.Metrics is { } metrics)
+            {
+                _metrics = Tether.Watch.MetricsEndpoint.Start(metrics, () => Engine.Counters, TickDurations, _options.MetricsTokenFile);
+            }
+
+            foreach (var listener in _listeners)
+            {
+                _pumps.Add(PumpAsync(listener));
+            }
+
+            _ticker = _time.CreateTimer(static state => ((Watcher)state!).PostTick(), this, _options.TickInterval, _options.TickInterval);
+            _loop = Task.Run(LoopAsync);
+            if (_options.SystemdNotify)
+            {
+                _notifier = SystemdNotifier.FromEnvironment(() => !_loop.IsCompleted, _time);
+                _notifier.Ready(string.Join(", ", Endpoints));
+            }
+
+            return this;
+        }
+        catch
+        {
+            Interlocked.Exchange(ref _stopped, 1);
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"endpoints={string.Join(',', Endpoints)} threshold_ms={(long)_options.Engine.Threshold.TotalMilliseconds} capacity={_options.Engine.Capacity} recovery={(_options.Recovery is { } r ? r.Program : "none")} cross_namespace={(_options.Engine.AllowCrossNamespace ? "allowed" : "refused")} trust_udp={(_options.TrustUdp ? "yes" : "no")}");
+
+    private TimeSpan Now() => _time.GetElapsedTime(_start);
+
+    private void PostTick() => _control.Writer.TryWrite(new WatchInput.Tick(Now()));
+
+    private async Task PumpAsync(IBeatListener listener)
+    {
+        try
+        {
+            await foreach (var datagram in listener.Datagrams.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var at = _time.GetElapsedTime(_start, datagram.Timestamp);
+                if (!_data.Writer.TryWrite(new WatchInput.Datagram(at < TimeSpan.Zero ? TimeSpan.Zero : at, datagram.Bytes, datagram.Facts)))
+                {
+                    Interlocked.Increment(ref _droppedInputs);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var stopping = _stop.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            // Ticks and recovery exits first: a flood of datagrams must not delay stall detection.
+            while (_control.Reader.TryRead(out var control))
+            {
+                Handle(control);
+            }
+
+            var handled = 0;
+            while (handled < 1024 && _data.Reader.TryRead(out var datagram))
+            {
+                Handle(datagram);
+                handled++;
+            }
+
+            if (handled == 0 && !_control.Reader.TryPeek(out _))
+            {
+                try
+                {
+                    await Task.WhenAny(_control.Reader.WaitToReadAsync(stopping).AsTask(), _data.Reader.WaitToReadAsync(stopping).AsTask()).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        await ShutDownAsync().ConfigureAwait(false);
+    }
+
+    private void Handle(WatchInput input)
+    {
+        _followUps.Enqueue(input);
+        while (_followUps.TryDequeue(out var next))
+        {
+            var isTick = next is WatchInput.Tick;
+            var began = isTick ? _time.GetTimestamp() : 0;
+            _events.Clear();
+            Engine.Handle(next, _events);
+            if (isTick)
+            {
+                TickDurations.Observe(_time.GetElapsedTime(began));
+                Reap(_options.ReapPerTick);
+            }
+
+            foreach (var e in _events)
+            {
+                CarryOut(e);
+            }
+        }
+    }
+
+    private void Reap(int max)
+    {
+        if (_recovery is null)
+        {
+            return;
+        }
+
+        foreach (var completion in _recovery.Reap(max))
+        {
+            _completions[completion.RecoveryId] = completion;
+            var result = new RecoveryResult(completion.Outcome, completion.Failure?.ToString(), completion.Duration, completion.StdoutBytes, completion.StderrBytes, completion.Truncated);
+            _followUps.Enqueue(new WatchInput.RecoveryEnded(Now(), completion.RecoveryId, result));
+        }
+    }
+
+    private void CarryOut(WatchEvent e)
+    {
+        switch (e)
+        {
+            case WatchEvent.FreshnessCheckRequested check:
+                // The edge reads the OS; the engine decides on the answer, which is recorded as an input.
+                _followUps.Enqueue(new WatchInput.FreshnessChecked(Now(), check.RecoveryId, ProcessFacts.StartTime((int)check.Pid)));
+                break;
+            case WatchEvent.RecoveryStarted started:
+                _audit?.Spawn(started.RecoveryId, started.Pid, started.StartTime, _options.Recovery!.Program, _options.Recovery.Arguments.Length);
+                if (_recovery is null || !_recovery.TryStart(started.RecoveryId, (int)started.Pid))
+                {
+                    var refused = new RecoveryResult(null, "the recovery runner is shutting down", TimeSpan.Zero, 0, 0, false);
+                    _followUps.Enqueue(new WatchInput.RecoveryEnded(Now(), started.RecoveryId, refused));
+                }
+
+                break;
+            case WatchEvent.RecoveryRefused refused:
+                _audit?.Refused(refused.Pid, SnakeCaseNames.Of(refused.Reason));
+                break;
+            case WatchEvent.RecoveryCompleted completed:
+                _completions.Remove(completed.RecoveryId, out var completion);
+                _audit?.Complete(
+                    completed.RecoveryId,
+                    completed.Pid,
+                    completed.Result.Outcome,
+                    completed.Result.Duration,
+                    new AuditOutput(completed.Result.StdoutBytes, completion?.StdoutTruncated ?? completed.Result.Truncated),
+                    new AuditOutput(completed.Result.StderrBytes, completion?.StderrTruncated ?? false));
+                break;
+        }
+
+        _export?.Write(e);
+        try
+        {
+            _onEvent?.Invoke(e);
+        }
+        catch (Exception ex)
+        {
+            // The caller's display must not stop the watcher; say it once on stderr-equivalent trace.
+            Trace.TraceError($"A watch event handler failed: {ex.Message}");
+        }
+    }
+
+    private async Task ShutDownAsync()
+    {
+        if (_ticker is not null)
+        {
+            await _ticker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _notifier?.Stopping();
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_pumps).ConfigureAwait(false);
+        while (_data.Reader.TryRead(out var datagram))
+        {
+            Handle(datagram);
+        }
+
+        if (_recovery is not null)
+        {
+            // Grace, then kill; then audit how each ended.
+            await _recovery.DisposeAsync().ConfigureAwait(false);
+            Reap(int.MaxValue);
+            while (_followUps.Count > 0)
+            {
+                Handle(_followUps.Dequeue());
+            }
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_ticker is not null)
+        {
+            await _ticker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_recovery is not null)
+        {
+            await _recovery.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_metrics is not null)
+        {
+            await _metrics.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_notifier is not null)
+        {
+            await _notifier.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _export?.Dispose();
+        _audit?.Dispose();
+        _stop.Dispose();
+    }
+}
