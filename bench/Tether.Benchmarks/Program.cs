@@ -2,10 +2,12 @@ using BenchmarkDotNet.Running;
 using Tether.Benchmarks;
 using Tether.Benchmarks.Journal;
 using Tether.Benchmarks.OwnerDeath;
+using Tether.Benchmarks.Watch;
 
 // BenchmarkDotNet scenarios by default (pass --filter '*' to run them all without the interactive menu; groups are
 // namespaces: --filter 'Tether.Benchmarks.Scenarios.*' for the process scenarios, '*.Journal.*' for the journal,
-// 'Tether.Benchmarks.Cassettes.*' for cassette replay against a real spawn), plus:
+// 'Tether.Benchmarks.Cassettes.*' for cassette replay against a real spawn, 'Tether.Benchmarks.Watch.*' for the VLP
+// frame codec and the heartbeat client), plus:
 //   owner-death [--runs N] [--timeout S]   SIGKILL a host that owns a Tether tree, time until the tree is dead
 //   owner-death-host MODE                  the host side of owner-death (started by it, not by hand)
 //   interleaved [--rounds N]               the scenarios round-robin (robust to a background load that comes and goes)
@@ -13,6 +15,7 @@ using Tether.Benchmarks.OwnerDeath;
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
+//   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -22,6 +25,7 @@ return args switch
     ["cgroup-cost", .. var rest] => await CgroupCost.RunAsync(rest),
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
+    ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
     _ => RunBenchmarks(args),
 };
 
