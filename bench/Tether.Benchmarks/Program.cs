@@ -26,6 +26,7 @@ return args switch
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
+    ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 

@@ -117,7 +117,8 @@ public sealed class Watcher : IAsyncDisposable
     {
         try
         {
-            var listenerOptions = new BeatListenerOptions { TimeProvider = _time };
+            // Deep queues: a burst (thousands of agents, a descheduled loop) waits in memory rather than being dropped.
+            var listenerOptions = new BeatListenerOptions { TimeProvider = _time, QueueCapacity = InputCapacity };
             if (_options.SocketPath is { } path)
             {
                 _listeners.Add(UnixDatagramListener.Bind(path, _options.SocketMode, listenerOptions));

@@ -73,6 +73,7 @@ public sealed class UdpListener : IBeatListener
         options.Validate();
 
         var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        WidenReceiveBuffer(socket);
         try
         {
             socket.Bind(endPoint);
@@ -91,6 +92,37 @@ public sealed class UdpListener : IBeatListener
 
         return new UdpListener(socket, trusted, options);
     }
+
+    /// <summary>
+    /// Asks for a kernel receive buffer of <see cref="KernelReceiveBufferBytes"/>: a burst of beats (thousands of agents,
+    /// or a watcher briefly descheduled) must wait in the kernel rather than be dropped there. The default (about
+    /// 200 KiB) holds only a few hundred datagrams, because each costs the kernel far more than its 32 bytes. With
+    /// CAP_NET_ADMIN the size is forced (SO_RCVBUFFORCE); otherwise the kernel caps it at net.core.rmem_max. Best effort:
+    /// drops that still happen are the kernel's UDP RcvbufErrors.
+    /// </summary>
+    private static void WidenReceiveBuffer(Socket socket)
+    {
+        const int SolSocket = 1;
+        const int SoRcvbufForce = 33;
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoRcvbufForce, BitConverter.GetBytes(KernelReceiveBufferBytes));
+        }
+        catch (SocketException)
+        {
+            try
+            {
+                socket.ReceiveBufferSize = KernelReceiveBufferBytes;
+            }
+            catch (SocketException)
+            {
+                // Keep the default: the listener works, it only absorbs smaller bursts.
+            }
+        }
+    }
+
+    /// <summary>The kernel receive buffer a UDP listener asks for: 8 MiB.</summary>
+    internal const int KernelReceiveBufferBytes = 8 * 1024 * 1024;
 
     /// <summary>Stops receiving, closes the socket, and completes <see cref="Datagrams"/>: datagrams already queued can still be read.</summary>
     public async ValueTask DisposeAsync()
