@@ -109,9 +109,11 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
         {
             watcher = await Watcher.StartAsync(options, e => Print(e, json, allBeats)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException or ArgumentException or InvalidOperationException or AuditLogException)
         {
-            console.WriteError($"watch: {ex.Message}");
+            // An ArgumentException names the library's parameter; the user knows the option, not the parameter.
+            var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            console.WriteError($"watch: {message}");
             return ExitCodes.Failure;
         }
 

@@ -163,7 +163,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problem = "could not be read: " + ex.Message;
+            problem = "could not be read: " + ex.Message.TrimEnd('.');
         }
 
         throw new ArgumentException($"The metrics token file '{path}' {problem}. It must hold one token on one line.", "bearerTokenFile");
