@@ -198,13 +198,13 @@ public sealed class WatchEngineSpecs
     }
 
     [Fact]
-    public void Recovery_is_refused_for_a_cross_namespace_agent_first()
+    public void An_allowed_cross_namespace_agent_is_recovered_by_its_pid_as_seen_here()
     {
         var engine = Engine(o => Recovering(o) with { AllowCrossNamespace = true });
 
         var events = Feed(engine, Beat(At(0), 7, 1, facts: Kernel with { SameNamespace = false, SenderPid = 4242 }), new WatchInput.Tick(At(5)));
 
-        Assert.Equal(new WatchEvent.RecoveryRefused(At(5), 4242, RecoveryRefusal.CrossNamespace), events[^1]);
+        Assert.Equal(4242u, Assert.IsType<WatchEvent.FreshnessCheckRequested>(events[^1]).Pid);
     }
 
     [Fact]

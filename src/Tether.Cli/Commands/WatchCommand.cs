@@ -64,7 +64,7 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
     private readonly Option<string> _threshold = new("--threshold") { HelpName = "DURATION", Description = "How long an agent may be silent before it is stalled, such as 5s or 1m [default: 5s]." };
     private readonly Option<string> _udp = new("--udp") { HelpName = "ADDR:PORT", Description = "Also receive beats over UDP on this address, such as 127.0.0.1:9000 or [::]:9000." };
     private readonly Option<bool> _trustUdp = new("--trust-udp") { Description = "Treat UDP beats as operator-attested, so their agents may be recovered." };
-    private readonly Option<bool> _allowCrossNamespace = new("--allow-cross-namespace") { Description = "Accept agents from other PID namespaces (tracked by their pid as seen here; never recovered)." };
+    private readonly Option<bool> _allowCrossNamespace = new("--allow-cross-namespace") { Description = "Accept agents from other PID namespaces (tracked, and recovered, by their pid as seen here)." };
     private readonly Option<string> _recoveryExec = new("--recovery-exec") { HelpName = "COMMAND", Description = "The command to run for a stalled agent; {pid} becomes its pid. Split like a shell, never run by one." };
     private readonly Option<string> _recoveryExecFile = new("--recovery-exec-file") { HelpName = "FILE", Description = "Read the recovery command from FILE (yours, not group- or world-writable)." };
     private readonly Option<string> _recoveryDebounce = new("--recovery-debounce") { HelpName = "DURATION", Description = "No second recovery for the same process within this window [default: 60s]." };

@@ -241,7 +241,7 @@ public sealed class WatchEngine
                 continue;
             }
 
-            RecoveryRefusal? refusal = agent.SameNamespace == false ? RecoveryRefusal.CrossNamespace
+            RecoveryRefusal? refusal = agent.SameNamespace == false && !_options.AllowCrossNamespace ? RecoveryRefusal.CrossNamespace
                 : agent.Origin == Origin.NetworkUnverified ? RecoveryRefusal.NetworkUnverified
                 : agent.Origin == Origin.SocketModeOnly ? RecoveryRefusal.SocketModeOnly
                 : null;

@@ -19,7 +19,7 @@ public enum DropReason
 /// <summary>Why a stalled agent was not recovered. None of these uses up the debounce window.</summary>
 public enum RecoveryRefusal
 {
-    /// <summary>The agent is in another PID namespace.</summary>
+    /// <summary>The agent is in another PID namespace and cross-namespace agents are not allowed.</summary>
     CrossNamespace,
 
     /// <summary>Its beats come over UDP nobody vouches for.</summary>
