@@ -1,3 +1,4 @@
+using Tether.Benchmarks.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -20,8 +21,8 @@ public sealed class JournalAppendConfig : ManualConfig
             .WithIterationCount(12)
             .WithId("InProcess-Journal"));
         ShortRunConfig.AddCommon(this);
-        AddColumn(new RecordsPerSecondColumn(JournalAppendBenchmarks.RecordsPerOperation, median: false));
-        AddColumn(new RecordsPerSecondColumn(JournalAppendBenchmarks.RecordsPerOperation, median: true));
+        AddColumn(new PerSecondColumn("Records", JournalAppendBenchmarks.RecordsPerOperation, median: false));
+        AddColumn(new PerSecondColumn("Records", JournalAppendBenchmarks.RecordsPerOperation, median: true));
     }
 }
 
@@ -38,7 +39,7 @@ public sealed class JournalReadConfig : ManualConfig
             .WithIterationCount(10)
             .WithId("InProcess-JournalRead"));
         ShortRunConfig.AddCommon(this);
-        AddColumn(new RecordsPerSecondColumn(JournalReadBenchmarks.Records, median: false));
-        AddColumn(new RecordsPerSecondColumn(JournalReadBenchmarks.Records, median: true));
+        AddColumn(new PerSecondColumn("Records", JournalReadBenchmarks.Records, median: false));
+        AddColumn(new PerSecondColumn("Records", JournalReadBenchmarks.Records, median: true));
     }
 }

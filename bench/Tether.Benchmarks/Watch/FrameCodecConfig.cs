@@ -1,3 +1,4 @@
+using Tether.Benchmarks.Columns;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 
@@ -15,6 +16,6 @@ public sealed class FrameCodecConfig : ManualConfig
     {
         Add(new ShortRunConfig());
         AddColumn(StatisticColumn.P95, new IterationP99Column());
-        AddColumn(new FramesPerSecondColumn(median: false), new FramesPerSecondColumn(median: true));
+        AddColumn(new PerSecondColumn("Frames", 1, median: false), new PerSecondColumn("Frames", 1, median: true));
     }
 }

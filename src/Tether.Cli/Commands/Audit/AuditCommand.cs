@@ -62,34 +62,5 @@ internal sealed partial class AuditCommand(CliConsole console)
 
     private void WriteLine(string line) => console.Out.WriteLine(line);
 
-    /// <summary>
-    /// <paramref name="text"/> with control characters escaped (<c>\x1b</c>, <c>\t</c>), so that a crafted file name
-    /// cannot drive the terminal that prints it.
-    /// </summary>
-    private static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            if (c == '\t')
-            {
-                builder.Append("\\t");
-            }
-            else if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string Printable(string text) => TerminalText.Printable(text);
 }

@@ -183,34 +183,5 @@ internal sealed partial class CassetteCommand
         return string.Create(CultureInfo.InvariantCulture, $"{bytes} {(bytes == 1 ? "byte" : "bytes")}, {lines} {(lines == 1 ? "line" : "lines")}: \"{Printable(preview)}\"");
     }
 
-    /// <summary>
-    /// <paramref name="text"/> with control characters escaped (<c>\x1b</c>, <c>\t</c>), so that recorded output or a
-    /// crafted cassette cannot move the cursor, recolour or retitle the terminal that lists it.
-    /// </summary>
-    private static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            if (c == '\t')
-            {
-                builder.Append("\\t");
-            }
-            else if (char.IsControl(c))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string Printable(string text) => TerminalText.Printable(text);
 }
