@@ -50,6 +50,7 @@ internal static class TetherApp
         };
         BeatCommand.Register(root, pages, console, interruption);
         WatchCommand.Register(root, pages, console, interruption);
+        Commands.Rec.RecCommand.Register(root, pages, console, interruption);
         AuditCommand.Register(root, pages, console);
         HelpPages.Install(root, pages);
 

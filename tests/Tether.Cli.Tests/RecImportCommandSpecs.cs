@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tether.Cli.Tests.Infrastructure;
+
+namespace Tether.Cli.Tests;
+
+/// <summary><c>tether rec import</c> and <c>tether rec doctor</c>, run as child processes so that each has its own
+/// <c>TETHER_SESSIONS_DIR</c> (in-process runs would share this process's environment).</summary>
+public sealed class RecImportCommandSpecs : IDisposable
+{
+    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
+
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Import_saves_a_history_file_as_a_session_and_says_so_in_json()
+    {
+        var history = _temp.Child(".zsh_history");
+        await File.WriteAllTextAsync(history, ": 1700000000:2;make\n: 1700000005:0;make test\n");
+
+        var (exitCode, stdout, stderr) = await RunAsync("rec", "import", history, "--json");
+
+        Assert.True(exitCode == 0, stderr);
+        using var json = JsonDocument.Parse(stdout.Trim());
+        Assert.Equal("imported-.zsh_history", json.RootElement.GetProperty("name").GetString());
+        Assert.Equal("zsh-history", json.RootElement.GetProperty("format").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("commands").GetInt32());
+        var saved = json.RootElement.GetProperty("path").GetString()!;
+        Assert.Equal(_temp.Child("sessions"), Path.GetDirectoryName(saved));
+        Assert.Contains("make test", await File.ReadAllTextAsync(saved), StringComparison.Ordinal);
+
+        var again = await RunAsync("rec", "import", history);
+        Assert.Equal(1, again.ExitCode);
+        Assert.StartsWith("tether: rec import: ", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_takes_a_name_and_a_format_and_refuses_an_unknown_format()
+    {
+        var notes = _temp.Child("notes.txt");
+        await File.WriteAllTextAsync(notes, "ls\npwd\n");
+
+        var imported = await RunAsync("rec", "import", notes, "--name", "notes", "--format", "bash-history");
+        var bad = await RunAsync("rec", "import", notes, "--format", "csh-history");
+
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Contains("imported 'notes' (2 commands, bash-history)", imported.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("csh-history", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_reports_every_check_and_fails_on_an_unreadable_session_file()
+    {
+        var healthy = await RunAsync("rec", "doctor", "--json");
+        Directory.CreateDirectory(_temp.Child("sessions"));
+        await File.WriteAllTextAsync(Path.Combine(_temp.Child("sessions"), Guid.NewGuid().ToString("D") + ".ndjson"), "garbage\n");
+        var broken = await RunAsync("rec", "doctor");
+
+        Assert.True(healthy.ExitCode == 0, healthy.Stdout + healthy.Stderr);
+        using var json = JsonDocument.Parse(healthy.Stdout.Trim());
+        Assert.True(json.RootElement.GetProperty("ok").GetBoolean());
+        var names = json.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.Contains("storage", names);
+        Assert.Contains("hooks", names);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("FAIL  session-files", broken.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("tether: rec doctor: ", broken.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _temp.Path,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["TETHER_SESSIONS_DIR"] = _temp.Child("sessions");
+        info.Environment["TETHER_REC_DIR"] = _temp.Child("state");
+        info.Environment["HOME"] = _temp.Child("home");
+        info.Environment.Remove("TETHER_REC_HOOKS");
+
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(Tool.Hang);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
