@@ -30,10 +30,11 @@ internal sealed partial class RecCommand
         var stopOnError = new Option<bool>("--stop-on-error") { Description = "Stop at the first command that fails." };
         var danger = new Option<string>("--danger") { HelpName = "skip|abort|ask|allow", Description = "What to do with dangerous commands [default: skip]." };
         var preset = new Option<string>("--preset") { HelpName = "minimal|moderate|strict", Description = "Which commands count as dangerous [default: moderate]." };
+        var dangerConfig = new Option<string>("--danger-config") { HelpName = "FILE", Description = "Custom danger patterns (JSON; see docs/cli.md) [default: $TETHER_REC_CONFIG, else ~/.config/tether/rec.json when it exists]." };
         var json = new Option<bool>("--json") { Description = "Print each step, then a summary, as JSON lines (the commands' own output goes to stderr)." };
         var replay = new CliCommand("replay", "Run a recorded session again, command by command, skipping dangerous commands.")
         {
-            name, dryRun, step, from, skip, skipPattern, cwd, stopOnError, danger, preset, json,
+            name, dryRun, step, from, skip, skipPattern, cwd, stopOnError, danger, preset, dangerConfig, json,
         };
         replay.SetAction((parse, _) =>
         {
@@ -47,7 +48,7 @@ internal sealed partial class RecCommand
                 Directory = ReplayCwd(parse.GetValue(cwd)),
                 StopOnError = parse.GetValue(stopOnError),
                 Danger = ReplayDanger(parse.GetValue(danger)),
-                Rules = ReplayRules(parse.GetValue(preset)),
+                Rules = ReplayRules(parse.GetValue(preset), parse.GetValue(dangerConfig)),
             };
             return ReplaySessionAsync(parse.GetValue(name)!, options, parse.GetValue(json));
         });
@@ -441,13 +442,26 @@ internal sealed partial class RecCommand
         _ => throw new UsageException($"--danger: '{text}' is not a policy: write skip, abort, ask or allow."),
     };
 
-    private static DangerRules ReplayRules(string? text) => text?.Trim().ToLowerInvariant() switch
+    /// <summary>The preset (from --preset, else the configuration file's, else moderate) with the configuration's custom patterns.</summary>
+    private static DangerRules ReplayRules(string? text, string? configFile)
     {
-        null or "moderate" => DangerRules.Moderate,
-        "minimal" => DangerRules.Minimal,
-        "strict" => DangerRules.Strict,
-        _ => throw new UsageException($"--preset: '{text}' is not a preset: write minimal, moderate or strict."),
-    };
+        DangerPreset? preset = text?.Trim().ToLowerInvariant() switch
+        {
+            null => null,
+            "moderate" => DangerPreset.Moderate,
+            "minimal" => DangerPreset.Minimal,
+            "strict" => DangerPreset.Strict,
+            _ => throw new UsageException($"--preset: '{text}' is not a preset: write minimal, moderate or strict."),
+        };
+        try
+        {
+            return DangerConfig.Load(configFile ?? DangerConfig.DefaultPath(), preset, required: configFile is not null);
+        }
+        catch (Exception e) when (e is FormatException or FileNotFoundException)
+        {
+            throw new UsageException(configFile is null ? $"rec replay: {e.Message} Fix it, or give another file with --danger-config." : $"--danger-config: {e.Message}");
+        }
+    }
 
     /// <summary>Errors of loading a session that are the user's to fix: one line, exit 1.</summary>
     private static bool IsReplayExportError(Exception e) =>
