@@ -12,7 +12,7 @@ namespace Tether.Cli.Tests;
 /// </summary>
 public sealed class RecCommandSpecs : IDisposable
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
+    private static readonly string Executable = Tool.Executable;
 
     private readonly TempDirectory _temp = new();
     private readonly Process _shell;
@@ -309,36 +309,6 @@ public sealed class RecCommandSpecs : IDisposable
         [RecordingShell.ShellVariable] = "bash",
     }, stdin);
 
-    private async Task<CliResult> RunProcessAsync(string program, string[] args, Dictionary<string, string> environment, string? stdin)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _temp.Path,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Tool.Hang);
-        return new CliResult(process.ExitCode, await stdout.WaitAsync(Tool.Hang), await stderr.WaitAsync(Tool.Hang));
-    }
+    private Task<CliResult> RunProcessAsync(string program, string[] args, Dictionary<string, string> environment, string? stdin) =>
+        Tool.RunProgramAsync(program, args, environment.ToDictionary(e => e.Key, e => (string?)e.Value), _temp.Path, stdin);
 }

@@ -8,7 +8,6 @@ namespace Tether.Cli.Tests;
 /// <c>TETHER_SESSIONS_DIR</c> (in-process runs would share this process's environment).</summary>
 public sealed class RecImportCommandSpecs : IDisposable
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
 
     private readonly TempDirectory _temp = new();
 
@@ -72,29 +71,13 @@ public sealed class RecImportCommandSpecs : IDisposable
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var info = new ProcessStartInfo(Executable)
+        var result = await Tool.RunChildAsync(args, new Dictionary<string, string?>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _temp.Path,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["TETHER_SESSIONS_DIR"] = _temp.Child("sessions");
-        info.Environment["TETHER_REC_DIR"] = _temp.Child("state");
-        info.Environment["HOME"] = _temp.Child("home");
-        info.Environment.Remove("TETHER_REC_HOOKS");
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Tool.Hang);
-        return (process.ExitCode, await stdout, await stderr);
+            ["TETHER_SESSIONS_DIR"] = _temp.Child("sessions"),
+            ["TETHER_REC_DIR"] = _temp.Child("state"),
+            ["HOME"] = _temp.Child("home"),
+            ["TETHER_REC_HOOKS"] = null,
+        }, _temp.Path);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -12,7 +12,6 @@ namespace Tether.Cli.Tests;
 /// </summary>
 public sealed class RecSessionsCommandSpecs : IDisposable
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
     private static readonly DateTimeOffset Start = new(2024, 5, 1, 9, 30, 0, TimeSpan.Zero);
 
     private readonly TempDirectory _temp = new();
@@ -305,26 +304,6 @@ public sealed class RecSessionsCommandSpecs : IDisposable
     }
 
     /// <summary>Runs the built tool with <c>TETHER_SESSIONS_DIR</c> set to this spec's store and stdin not a terminal.</summary>
-    private async Task<CliResult> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment[SessionStore.DirectoryVariable] = _temp.Path;
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Tool.Hang);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<CliResult> RunAsync(params string[] args) =>
+        Tool.RunChildAsync(args, new Dictionary<string, string?> { [SessionStore.DirectoryVariable] = _temp.Path });
 }

@@ -26,6 +26,68 @@ internal static class Tool
         return (Task.Run(() => TetherApp.InvokeAsync(args, console.Console, interruption)), console);
     }
 
+    /// <summary>The built tool, next to the specs.</summary>
+    public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
+
+    /// <summary>
+    /// Runs the built tool as a child process, for specs that need their own environment variables (an in-process run
+    /// shares the test process's). A null value removes the variable. Stdin gets <paramref name="stdin"/>, then end of
+    /// file (so it is never a terminal). A run that hangs is killed, and the spec fails.
+    /// </summary>
+    public static Task<CliResult> RunChildAsync(string[] args, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, string? stdin = null) =>
+        RunProgramAsync(Executable, args, environment, workingDirectory, stdin);
+
+    /// <summary>Runs <paramref name="program"/> as a child process, as <see cref="RunChildAsync"/> runs the tool.</summary>
+    public static async Task<CliResult> RunProgramAsync(string program, string[] args, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, string? stdin = null)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            if (stdin is not null)
+            {
+                await process.StandardInput.WriteAsync(stdin);
+            }
+
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(Hang);
+            return new CliResult(process.ExitCode, await stdout.WaitAsync(Hang), await stderr.WaitAsync(Hang));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
     /// <summary>Waits (generously) until <paramref name="condition"/> holds; fails with <paramref name="what"/> otherwise.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? within = null)
     {
