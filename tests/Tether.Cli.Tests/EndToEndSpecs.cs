@@ -8,7 +8,7 @@ namespace Tether.Cli.Tests;
 /// <summary>The built tool as a real process: real signals, real pipes, real process trees.</summary>
 public sealed class EndToEndSpecs
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
+    private static readonly string Executable = Tool.Executable;
 
     [Fact]
     public async Task Ctrl_C_stops_the_whole_tree_and_tether_exits_130()
@@ -145,43 +145,7 @@ public sealed class EndToEndSpecs
         }
     }
 
-    private static Process Start(string[] args, bool closeStdin = true)
-    {
-        var info = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // A program keeps an inherited "ignore SIGINT" (non-interactive shells give it to background jobs, and the
-        // .NET runtime honours it), so a test host that ignores SIGINT would pass that on. env --default-signal gives
-        // tether the default disposition a terminal would.
-        if (Processes.IgnoresSigInt())
-        {
-            info.FileName = "/usr/bin/env";
-            info.ArgumentList.Add("--default-signal=INT");
-            info.ArgumentList.Add(Executable);
-        }
-        else
-        {
-            info.FileName = Executable;
-        }
-
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        if (closeStdin)
-        {
-            process.StandardInput.Close();
-        }
-
-        return process;
-    }
+    private static Process Start(string[] args, bool closeStdin = true) => Tool.StartChild(args, closeStdin);
 
     private static async Task<string> ReadLineAsync(Process process) =>
         await process.StandardOutput.ReadLineAsync().WaitAsync(Tool.Hang) ?? throw new InvalidOperationException("tether's stdout ended early.");

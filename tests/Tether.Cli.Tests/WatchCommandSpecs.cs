@@ -14,7 +14,6 @@ namespace Tether.Cli.Tests;
 /// </summary>
 public sealed class WatchCommandSpecs : IDisposable
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "Tether.Cli");
 
     private readonly TempDirectory _temp = new();
 
@@ -180,37 +179,7 @@ public sealed class WatchCommandSpecs : IDisposable
         Assert.False(Path.Exists(SocketPath));
     }
 
-    private static Process StartTool(string[] args)
-    {
-        var info = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // A test host that ignores SIGINT passes that on to its children (see EndToEndSpecs); give tether the default.
-        if (Processes.IgnoresSigInt())
-        {
-            info.FileName = "/usr/bin/env";
-            info.ArgumentList.Add("--default-signal=INT");
-            info.ArgumentList.Add(Executable);
-        }
-        else
-        {
-            info.FileName = Executable;
-        }
-
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        return process;
-    }
+    private static Process StartTool(string[] args) => Tool.StartChild(args);
 
     private static async Task ReadLinesAsync(StreamReader reader, ConcurrentQueue<string> lines)
     {

@@ -37,6 +37,46 @@ internal static class Tool
     public static Task<CliResult> RunChildAsync(string[] args, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, string? stdin = null) =>
         RunProgramAsync(Executable, args, environment, workingDirectory, stdin);
 
+    /// <summary>
+    /// Starts the built tool as a child process with its streams redirected, for specs that signal it. A program keeps
+    /// an inherited "ignore SIGINT" (non-interactive shells give it to background jobs, and the .NET runtime honours
+    /// it), so a test host that ignores SIGINT would pass that on: env --default-signal gives tether the default
+    /// disposition a terminal would.
+    /// </summary>
+    public static System.Diagnostics.Process StartChild(string[] args, bool closeStdin = true)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (Processes.IgnoresSigInt())
+        {
+            info.FileName = "/usr/bin/env";
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(Executable);
+        }
+        else
+        {
+            info.FileName = Executable;
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = System.Diagnostics.Process.Start(info)!;
+        if (closeStdin)
+        {
+            process.StandardInput.Close();
+        }
+
+        return process;
+    }
+
     /// <summary>Runs <paramref name="program"/> as a child process, as <see cref="RunChildAsync"/> runs the tool.</summary>
     public static async Task<CliResult> RunProgramAsync(string program, string[] args, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null, string? stdin = null)
     {
