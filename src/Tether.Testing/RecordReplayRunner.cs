@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.ExceptionServices;
-using System.Text;
 using Tether.Testing.Cassettes;
 using Tether.Testing.Scripting;
 
@@ -19,11 +17,11 @@ namespace Tether.Testing;
 /// ok exit codes, line handlers, tees and readiness waits apply, <c>StartAsync</c> streams the recorded output through
 /// the real pumps, and a recorded timeout is reported with the replaying command's own timeout.</para>
 /// <para><b>Saving.</b> <see cref="Save"/> writes the cassette atomically, owner-only and never through a symlink.
-/// Disposal flushes recordings not yet saved — unless the test failed. .NET has no "this scope is unwinding because
-/// of an exception" signal, so the runner treats a run as failed when (1) <see cref="UseAsync"/>'s body threw, (2)
-/// <see cref="Discard"/> was called, or (3) a test-framework assertion (xUnit, NUnit, MSTest, Shouldly) failed in the
-/// code that created the runner — seen as a first-chance exception in that async flow. In those cases nothing is
-/// written on disposal; an explicit <see cref="Save"/> still writes.</para>
+/// Disposal flushes recordings not yet saved — unless the run was discarded: (1) <see cref="UseAsync"/>'s body threw,
+/// (2) <see cref="Discard"/> was called, or (3) the test asked with <see cref="DiscardWhenTestFails"/> and a
+/// test-framework assertion (xUnit, NUnit, MSTest, Shouldly) then failed in its async flow. In those cases nothing is
+/// written on disposal; an explicit <see cref="Save"/> still writes. A runner that was not asked inspects no
+/// exception: it hooks no process-wide event.</para>
 /// <para><b>Not supported</b>, in every mode, each with <see cref="NotSupportedException"/>: the bytes verb
 /// (<see cref="OutputBytesAsync"/>; a cassette stores text), one-shot and interactive stdin (they cannot be keyed),
 /// and pipelines of several stages.</para>
@@ -32,23 +30,13 @@ namespace Tether.Testing;
 /// </remarks>
 public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisposable
 {
-    private static readonly AsyncLocal<ImmutableList<RecordReplayRunner>?> s_createdInFlow = new();
-
-    private readonly IProcessRunner _inner;
-    private readonly Redaction _redaction;
     private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
     private readonly ImmutableArray<CassetteEntry> _loaded;
-    private readonly Dictionary<string, List<CassetteEntry>> _replayable = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _cursors = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<long, CassetteEntry> _recorded = [];
-    private readonly HashSet<Task> _pending = [];
-    private long _sequence;
-    private bool _dirty;
-    private string? _failure;
+    private readonly CassetteMatcher _matcher;
+    private readonly CassetteRecorder _recorder;
+    private readonly CassetteSavePolicy _policy = new();
+    private int _watched;
     private int _disposed;
-
-    static RecordReplayRunner() => AppDomain.CurrentDomain.FirstChanceException += (_, e) => OnFirstChanceException(e.Exception);
 
     /// <summary>Opens the cassette at <paramref name="path"/> in <paramref name="mode"/>.</summary>
     /// <param name="path">The cassette file.</param>
@@ -70,8 +58,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
 
         CassettePath = path;
         Mode = mode;
-        _inner = inner ?? ProcessRunner.Default;
-        _redaction = redaction ?? Redaction.Default;
+        redaction ??= Redaction.Default;
         _time = timeProvider ?? TimeProvider.System;
 
         var exists = File.Exists(path) || new FileInfo(path).LinkTarget is not null;
@@ -115,22 +102,8 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
             _loaded = [];
         }
 
-        foreach (var entry in _loaded)
-        {
-            // An entry this library recorded holds arguments already redacted, exactly as a live invocation's key is
-            // computed; one recorded elsewhere (processkit) may hold the secrets themselves, which match once redacted.
-            // Redacting ours again could change them (a pattern matching the marker), so each entry answers both keys.
-            var stored = Key(entry.Program, entry.Arguments, entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
-            var redacted = Key(entry.Program, [.. _redaction.Arguments(entry.Arguments).Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
-            AddReplayable(stored, entry);
-            if (redacted != stored)
-            {
-                AddReplayable(redacted, entry);
-            }
-        }
-
-        ImmutableList<RecordReplayRunner> created = s_createdInFlow.Value ?? [];
-        s_createdInFlow.Value = created.Add(this);
+        _matcher = new CassetteMatcher(_loaded, redaction);
+        _recorder = new CassetteRecorder(inner ?? ProcessRunner.Default, redaction, _policy);
     }
 
     /// <summary>The cassette file.</summary>
@@ -145,44 +118,20 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// <summary>True when invocations are run for real and recorded (Record, NewEpisodes, Once without a cassette).</summary>
     public bool Records { get; }
 
+    /// <summary>True once <see cref="DiscardWhenTestFails"/> was called (and until the runner is disposed).</summary>
+    public bool DiscardsWhenTestFails => Volatile.Read(ref _watched) != 0 && Volatile.Read(ref _disposed) == 0;
+
     /// <summary>Why disposal will not write the recording (a failed test, <see cref="Discard"/>), or null.</summary>
-    public string? DiscardReason
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _failure;
-            }
-        }
-    }
+    public string? DiscardReason => _policy.DiscardReason;
 
     /// <summary>
     /// The entries a save would write: for Record (and Once recording), those recorded so far; for NewEpisodes, the
     /// loaded ones followed by the new ones; for a pure replay, the loaded ones.
     /// </summary>
-    public ImmutableArray<CassetteEntry> Entries
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return Records ? [.. (Replays ? _loaded : []), .. _recorded.Values] : _loaded;
-            }
-        }
-    }
+    public ImmutableArray<CassetteEntry> Entries => Records ? [.. (Replays ? _loaded : []), .. _recorder.Recorded] : _loaded;
 
     /// <summary>Entries recorded in this session.</summary>
-    public int RecordedCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _recorded.Count;
-            }
-        }
-    }
+    public int RecordedCount => _recorder.Count;
 
     /// <summary>
     /// Runs <paramref name="body"/> with a runner on the cassette and saves the recording only when the body completes;
@@ -210,6 +159,27 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     }
 
     /// <summary>
+    /// Asks the runner to write nothing on disposal when a test assertion (xUnit, NUnit, MSTest, Shouldly) fails in the
+    /// calling test — for a runner disposed by <c>using</c> rather than run through <see cref="UseAsync"/>. Call it
+    /// right after creating the runner, in the test method itself: an assertion failing in that async flow, or in a
+    /// flow started from it, is seen (as a first-chance exception) and marks the recording discarded; another test's
+    /// failure is not. Until some runner asks, no process-wide exception handler is installed; it is removed when the
+    /// last runner that asked is disposed.
+    /// </summary>
+    /// <returns>This runner, so that the call can follow the constructor.</returns>
+    /// <exception cref="ObjectDisposedException">The runner was disposed.</exception>
+    public RecordReplayRunner DiscardWhenTestFails()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _watched, 1) == 0)
+        {
+            TestFailureDetector.Watch(_policy);
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Writes the cassette now (atomically, owner-only, never through a symlink) with every call recorded and finished so
     /// far. Does nothing in a pure replay. A started process still running is added when it ends, by a later save or by
     /// disposal; <see cref="SaveAsync"/> waits for them.
@@ -217,48 +187,16 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// <exception cref="CassetteException">The file could not be written; the previous one is intact.</exception>
     public void Save()
     {
-        if (!Records)
+        if (Records)
         {
-            return;
-        }
-
-        byte[] json;
-        lock (_lock)
-        {
-            json = new Cassette([.. (Replays ? _loaded : []), .. _recorded.Values]).ToJson();
-        }
-
-        try
-        {
-            if (json.Length > Cassette.MaxFileBytes)
-            {
-                // A file no load would accept is not written; the previous cassette stays.
-                throw new CassetteException(CassetteProblem.TooLarge, CassettePath,
-                    $"Cassette '{CassettePath}' would be {json.Length} bytes, more than the {Cassette.MaxFileBytes / (1024 * 1024)} MiB a cassette may have; record less output per test. Nothing was written.");
-            }
-
-            CassetteFile.WriteAtomically(CassettePath, json);
-            lock (_lock)
-            {
-                _dirty = false;
-            }
-        }
-        catch (CassetteException ex)
-        {
-            lock (_lock)
-            {
-                // The caller sees this error; disposal must not retry and throw it a second time.
-                _failure ??= $"saving failed: {ex.Message}";
-            }
-
-            throw;
+            _policy.Write(CassettePath, [.. (Replays ? _loaded : []), .. _recorder.Recorded]);
         }
     }
 
     /// <summary>Waits for started processes that are being recorded to end, then saves; see <see cref="Save"/>.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken = default)
     {
-        await WaitForPendingAsync(cancellationToken).ConfigureAwait(false);
+        await _recorder.WaitForPendingAsync(cancellationToken).ConfigureAwait(false);
         Save();
     }
 
@@ -268,30 +206,23 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// </summary>
     public void Discard(string? reason = null)
     {
-        lock (_lock)
-        {
-            _failure ??= reason ?? "Discard() was called";
-            _recorded.Clear();
-            _dirty = false;
-        }
+        _policy.Discard(reason ?? "Discard() was called");
+        _recorder.Clear();
     }
 
-    /// <summary>Waits for recordings in progress and writes what is unsaved — unless the test failed (see the remarks).</summary>
+    /// <summary>Waits for recordings in progress and writes what is unsaved — unless the run was discarded (see the remarks).</summary>
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!BeginDispose())
         {
             return ValueTask.CompletedTask;
         }
 
-        // Synchronously, before any await: an AsyncLocal changed inside an async method does not reach the caller's
-        // flow, and the runner must leave the flow that created it.
-        Forget();
         return FinishAsync();
 
         async ValueTask FinishAsync()
         {
-            await WaitForPendingAsync(CancellationToken.None).ConfigureAwait(false);
+            await _recorder.WaitForPendingAsync(CancellationToken.None).ConfigureAwait(false);
             Flush();
         }
     }
@@ -299,13 +230,12 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// <summary>As <see cref="DisposeAsync"/>, blocking.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!BeginDispose())
         {
             return;
         }
 
-        Forget();
-        WaitForPendingAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _recorder.WaitForPendingAsync(CancellationToken.None).GetAwaiter().GetResult();
         Flush();
     }
 
@@ -321,7 +251,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
                 return Task.FromResult(ScriptedRun.Start(pipeline, reply, _time, streaming: true, CancellationToken.None));
             }
 
-            return RecordStartAsync(call, pipeline, cancellationToken);
+            return _recorder.StartAsync(call, pipeline, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -339,14 +269,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
             return await ScriptedRun.OutputStringAsync(pipeline, reply, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = await _inner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
-        if (result.Truncated)
-        {
-            throw Truncated(call);
-        }
-
-        Capture(call, result);
-        return result;
+        return await _recorder.OutputStringAsync(call, pipeline, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Not supported on a cassette, in any mode: a cassette stores text (lossily), so bytes could not be replayed faithfully.</summary>
@@ -355,90 +278,35 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         Task.FromException<ProcessResult<byte[]>>(new NotSupportedException(
             "OutputBytesAsync is not supported on a cassette: cassettes store output as text, so bytes could not be replayed exactly. Use OutputStringAsync (or RunAsync, StartAsync) instead."));
 
-    private static void OnFirstChanceException(Exception exception)
+    /// <summary>Marks the runner disposed; false when it already was.</summary>
+    private bool BeginDispose()
     {
-        if (s_createdInFlow.Value is not { IsEmpty: false } runners || !IsTestFailure(exception))
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return false;
         }
 
-        var firstLine = exception.Message.Split('\n', 2)[0].Trim();
-        foreach (var runner in runners)
-        {
-            runner.MarkFailed($"a test assertion failed ({exception.GetType().Name}: {firstLine})");
-        }
-    }
+        _policy.Close();
 
-    /// <summary>True for the exceptions test frameworks throw when an assertion fails.</summary>
-    private static bool IsTestFailure(Exception exception)
-    {
-        for (var type = exception.GetType(); type is not null && type != typeof(Exception); type = type.BaseType)
+        // Synchronously, before any await: an AsyncLocal changed inside an async method does not reach the caller's
+        // flow, and the runner must leave the flow that asked for it to be watched.
+        if (Volatile.Read(ref _watched) != 0)
         {
-            switch (type.FullName)
-            {
-                case "Xunit.Sdk.XunitException":
-                case "NUnit.Framework.AssertionException":
-                case "NUnit.Framework.MultipleAssertException":
-                case "Microsoft.VisualStudio.TestTools.UnitTesting.AssertFailedException":
-                case "Shouldly.ShouldAssertException":
-                    return true;
-            }
+            TestFailureDetector.Forget(_policy);
         }
 
-        return false;
-    }
-
-    private void MarkFailed(string reason)
-    {
-        lock (_lock)
-        {
-            _failure ??= reason;
-        }
-    }
-
-    private void Forget()
-    {
-        if (s_createdInFlow.Value is { } runners && runners.Contains(this))
-        {
-            s_createdInFlow.Value = runners.Remove(this);
-        }
+        return true;
     }
 
     private void Flush()
     {
-        bool write;
-        lock (_lock)
-        {
-            write = Records && _dirty && _failure is null;
-        }
-
-        if (write)
+        if (_policy.WritesOnDisposal(Records))
         {
             Save();
         }
     }
 
-    private async Task WaitForPendingAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task[] pending;
-            lock (_lock)
-            {
-                _pending.RemoveWhere(t => t.IsCompleted);
-                pending = [.. _pending];
-            }
-
-            if (pending.Length == 0)
-            {
-                return;
-            }
-
-            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private Call Prepare(Pipeline pipeline)
+    private CassetteCall Prepare(Pipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -448,151 +316,22 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
                 $"A cassette records single commands; '{pipeline}' has {pipeline.Stages.Length} stages. Run the stages as separate commands, or record the pipeline through a shell (sh -c '…').");
         }
 
-        var command = pipeline.First;
-        var digest = StdinDigest.Of(command.Stdin, command.Encoding); // throws for one-shot and interactive stdin
-        var arguments = _redaction.Arguments(command.Arguments, command.SecretArguments).Select(Cassette.Lossy).ToImmutableArray();
-        var entry = new CassetteEntry
-        {
-            Program = Cassette.Lossy(command.Program),
-            Arguments = arguments,
-            WorkingDirectory = command.WorkingDirectory is { } cwd ? Cassette.Lossy(cwd) : null,
-            StdinDigest = digest,
-            HasStdin = command.Stdin.Kind != StandardInputKind.Empty,
-            EnvironmentNames = [.. command.Environment.Overrides.Keys.Select(Cassette.Lossy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-            Outcome = new Outcome.Exited(0),
-        };
-        return new Call(Invocation.Of(command), entry, Key(entry.Program, entry.Arguments, entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest), Interlocked.Increment(ref _sequence));
+        return _recorder.Prepare(pipeline.First);
     }
 
     /// <summary>The reply for a call the cassette answers; null when it is to be recorded; a miss when it must replay.</summary>
-    private Reply? Answer(Call call)
+    private Reply? Answer(CassetteCall call)
     {
-        if (Replays)
+        if (!Replays)
         {
-            CassetteEntry? entry = null;
-            lock (_lock)
-            {
-                if (_replayable.TryGetValue(call.Key, out var entries))
-                {
-                    var index = _cursors.GetValueOrDefault(call.Key);
-                    _cursors[call.Key] = index + 1;
-                    entry = entries[Math.Min(index, entries.Count - 1)];
-                }
-            }
-
-            if (entry is not null)
-            {
-                return Reply.FromOutcome(entry.Outcome, entry.Stdout, entry.Stderr);
-            }
-
-            if (!Records)
-            {
-                throw new CassetteMissException(call.Invocation, CassettePath);
-            }
+            return null;
         }
 
-        return null;
+        if (_matcher.Next(call.Key) is { } entry)
+        {
+            return Reply.FromOutcome(entry.Outcome, entry.Stdout, entry.Stderr);
+        }
+
+        return Records ? null : throw new CassetteMissException(call.Invocation, CassettePath);
     }
-
-    private async Task<RunningProcess> RecordStartAsync(Call call, Pipeline pipeline, CancellationToken cancellationToken)
-    {
-        var process = await _inner.StartAsync(pipeline, cancellationToken).ConfigureAwait(false);
-        var capture = CaptureWhenEndedAsync(call, process);
-        lock (_lock)
-        {
-            if (!capture.IsCompleted)
-            {
-                _pending.Add(capture);
-            }
-        }
-
-        return process;
-    }
-
-    private async Task CaptureWhenEndedAsync(Call call, RunningProcess process)
-    {
-        try
-        {
-            var result = await process.WaitAsync().ConfigureAwait(false);
-            if (result.Truncated)
-            {
-                // Nobody awaits this capture to be told; keep the incomplete recording from being flushed instead.
-                MarkFailed(Truncated(call).Message);
-                return;
-            }
-
-            Capture(call, result);
-        }
-        catch (Exception)
-        {
-            // Cancelled, overflowed or failed: not a result, so nothing is recorded (as a spawn failure records nothing).
-            // The owner of the process observes the error through its own wait.
-        }
-    }
-
-    /// <summary>A result cut by its output limit: a cassette has no field for that, so it would replay as complete.</summary>
-    private NotSupportedException Truncated(Call call) =>
-        new($"The output of {call.Invocation} was cut to its output limit, and a cassette would replay it as if complete, so it was not recorded. Raise the limit (Command.WithOutputLimit) for the recording.");
-
-    private void Capture(Call call, ProcessResult<string> result)
-    {
-        var entry = call.Entry with
-        {
-            Stdout = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stdout)),
-            Stderr = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stderr)),
-            Outcome = result.Outcome is Outcome.TimedOut ? new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero) : result.Outcome,
-        };
-        lock (_lock)
-        {
-            if (_failure is not null && Volatile.Read(ref _disposed) != 0)
-            {
-                return;
-            }
-
-            _recorded[call.Sequence] = entry;
-            _dirty = true;
-        }
-    }
-
-    /// <summary>Output with the rules applied and every argument marked secret on the command replaced, should the program print it.</summary>
-    private string RedactOutput(Command command, string text)
-    {
-        text = _redaction.Text(text);
-        for (var i = 0; i < command.Arguments.Length; i++)
-        {
-            if (command.SecretArguments[i] && command.Arguments[i].Length > 0)
-            {
-                text = text.Replace(command.Arguments[i], Redaction.Marker, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
-
-    private void AddReplayable(string key, CassetteEntry entry)
-    {
-        if (!_replayable.TryGetValue(key, out var list))
-        {
-            _replayable[key] = list = [];
-        }
-
-        list.Add(entry);
-    }
-
-    private static string Key(string program, ImmutableArray<string> arguments, string? cwd, bool hasStdin, ulong? digest)
-    {
-        // NUL cannot occur in a program, an argument or a path (Command refuses it), so it separates fields unambiguously.
-        var key = new StringBuilder(program);
-        foreach (var argument in arguments)
-        {
-            key.Append('\0').Append('a').Append(argument);
-        }
-
-        key.Append('\0').Append(cwd is null ? "-" : "d" + cwd);
-        key.Append('\0').Append(hasStdin ? 'i' : '-');
-        key.Append('\0').Append(digest?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
-        return key.ToString();
-    }
-
-    private sealed record Call(Invocation Invocation, CassetteEntry Entry, string Key, long Sequence);
 }

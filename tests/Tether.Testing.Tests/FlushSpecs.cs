@@ -1,6 +1,8 @@
+using Tether.Testing.Cassettes;
+
 namespace Tether.Testing.Tests;
 
-/// <summary>When a recording reaches the file: explicit saves, disposal, and never after a failed test.</summary>
+/// <summary>When a recording reaches the file: explicit saves, disposal, and never after a failed test that asked.</summary>
 public sealed class FlushSpecs
 {
     private static ScriptedRunner Inner() => new ScriptedRunner().Fallback(Reply.Ok("recorded"));
@@ -40,7 +42,7 @@ public sealed class FlushSpecs
         using var scratch = new ScratchDirectory();
         var cassette = scratch.File("failed.json");
 
-        var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner());
+        var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()).DiscardWhenTestFails();
         await using (recorder)
         {
             await recorder.RunAsync(new Command("tool")).Soon();
@@ -73,7 +75,7 @@ public sealed class FlushSpecs
             _ => new Shouldly.ShouldAssertException("should be 1 but was 2"),
         };
 
-        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()))
+        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()).DiscardWhenTestFails())
         {
             await recorder.RunAsync(new Command("tool")).Soon();
             try
@@ -94,7 +96,7 @@ public sealed class FlushSpecs
         using var scratch = new ScratchDirectory();
         var cassette = scratch.File("isolated.json");
 
-        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()))
+        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner()).DiscardWhenTestFails())
         {
             await recorder.RunAsync(new Command("tool")).Soon();
             Task otherTest;
@@ -120,12 +122,51 @@ public sealed class FlushSpecs
     }
 
     [Fact]
+    public async Task A_runner_that_was_not_asked_to_watch_for_failed_tests_ignores_assertion_failures_and_saves()
+    {
+        using var scratch = new ScratchDirectory();
+        var cassette = scratch.File("unwatched.json");
+
+        var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, Inner());
+        await using (recorder)
+        {
+            Assert.False(recorder.DiscardsWhenTestFails);
+            await recorder.RunAsync(new Command("tool")).Soon();
+            try
+            {
+                Assert.Equal("expected", "actual"); // seen by nothing: no first-chance handler watches this runner
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+            }
+        }
+
+        Assert.Null(recorder.DiscardReason);
+        Assert.Equal("recorded", Assert.Single(Cassette.Load(cassette).Entries).Stdout);
+    }
+
+    [Fact]
+    public async Task Asking_to_discard_when_the_test_fails_lasts_until_disposal_and_a_disposed_runner_cannot_ask()
+    {
+        using var scratch = new ScratchDirectory();
+        var recorder = new RecordReplayRunner(scratch.File("asked.json"), CassetteMode.Record, Inner());
+
+        Assert.Same(recorder, recorder.DiscardWhenTestFails().DiscardWhenTestFails());
+        Assert.True(recorder.DiscardsWhenTestFails);
+        Assert.True(TestFailureDetector.IsInstalled);
+        await recorder.DisposeAsync();
+
+        Assert.False(recorder.DiscardsWhenTestFails);
+        Assert.Throws<ObjectDisposedException>(() => recorder.DiscardWhenTestFails());
+    }
+
+    [Fact]
     public async Task Exceptions_the_code_under_test_handles_do_not_count_as_a_failed_test()
     {
         using var scratch = new ScratchDirectory();
         var cassette = scratch.File("handled.json");
 
-        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, new ScriptedRunner().Fallback(Reply.Fail(2))))
+        await using (var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, new ScriptedRunner().Fallback(Reply.Fail(2))).DiscardWhenTestFails())
         {
             await Assert.ThrowsAsync<NonZeroExitException>(() => recorder.RunAsync(new Command("tool"))).Soon();
         }
@@ -238,7 +279,7 @@ public sealed class FlushSpecs
     public async Task A_runner_disposed_asynchronously_leaves_the_flow_and_later_failures_do_not_touch_it()
     {
         using var scratch = new ScratchDirectory();
-        var recorder = new RecordReplayRunner(scratch.File("left.json"), CassetteMode.Record, Inner());
+        var recorder = new RecordReplayRunner(scratch.File("left.json"), CassetteMode.Record, Inner()).DiscardWhenTestFails();
         await using (recorder)
         {
             await recorder.RunAsync(new Command("tool")).Soon();
