@@ -2,7 +2,8 @@ using System.Collections.Immutable;
 
 namespace Tether.Sessions;
 
-/// <summary>A simple command being read; once emitted it knows its text, its span in the line and its prefixes, and
+/// <summary>A simple command being read; once emitted it knows its text and its span in the line, once
+/// <see cref="NestedCommandExpander"/> has read it its prefixes, and
 /// <see cref="ShellLine.Parse"/> freezes it into a <see cref="SimpleCommand"/>.</summary>
 internal sealed class ShellCommandBuilder(int start, ShellCommandBuilder? parent, bool fromSubstitution)
 {

@@ -31,6 +31,24 @@ internal sealed class ShellParseState
 
     public int NextPipeline() => _pipelines++;
 
+    /// <summary>
+    /// The command at <paramref name="stage"/> of <paramref name="pipeline"/>, if it was found lately: the search is
+    /// bounded so that a line of many pipelines stays linear (a stage not among the latest commands is one with too
+    /// much nested in it to matter).
+    /// </summary>
+    public ShellCommandBuilder? RecentStage(int pipeline, int stage)
+    {
+        for (var i = Commands.Count - 1; i >= Math.Max(0, Commands.Count - 64); i--)
+        {
+            if (Commands[i].Pipeline == pipeline && Commands[i].Stage == stage)
+            {
+                return Commands[i];
+            }
+        }
+
+        return null;
+    }
+
     public void Problem(string what)
     {
         if (Problems.Count < MaxProblems && !Problems.Contains(what))
