@@ -54,7 +54,7 @@ public sealed class ProcessRunner : IProcessRunner
         }
 
         var start = TimeProvider.GetTimestamp();
-        var tree = LinuxSpawner.Spawn(pipeline);
+        var tree = LinuxSpawner.Spawn(pipeline, TimeProvider);
         return new RunningProcess(pipeline, tree, TimeProvider, start, streaming, runCancellation);
     }
 

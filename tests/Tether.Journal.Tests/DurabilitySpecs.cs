@@ -6,7 +6,7 @@ public sealed class DurabilitySpecs
     public async Task A_buffered_append_is_acknowledged_before_any_sync()
     {
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var journal = await temp.OpenAsync(new JournalOptions { Durability = Durability.Buffered, TimeProvider = clock });
         var syncsAtOpen = journal.Counters.Syncs;
 
@@ -22,7 +22,7 @@ public sealed class DurabilitySpecs
     {
         // Arrange
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var interval = TimeSpan.FromMilliseconds(250);
         await using var journal = await temp.OpenAsync(new JournalOptions { Durability = Durability.Buffered, BufferedSyncInterval = interval, TimeProvider = clock });
         var syncsAtOpen = journal.Counters.Syncs;
@@ -42,7 +42,7 @@ public sealed class DurabilitySpecs
     public async Task Flushing_syncs_buffered_records_right_away()
     {
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var journal = await temp.OpenAsync(new JournalOptions { Durability = Durability.Buffered, TimeProvider = clock });
         await journal.AppendManyAsync(3);
         var before = journal.Counters.Syncs;
@@ -56,7 +56,7 @@ public sealed class DurabilitySpecs
     public async Task Disposing_syncs_buffered_records()
     {
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var journal = await temp.OpenAsync(new JournalOptions { Durability = Durability.Buffered, TimeProvider = clock });
         await journal.AppendManyAsync(3);
         var before = journal.Counters.Syncs;

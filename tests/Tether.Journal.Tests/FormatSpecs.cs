@@ -48,7 +48,7 @@ public sealed partial class FormatSpecs
     public async Task The_timestamp_is_UTC_RFC3339_with_microseconds_from_the_journal_clock()
     {
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         clock.Advance(TimeSpan.FromTicks(1_234_567_891)); // 123.4567891 s: the last tick is below a microsecond
         await using var journal = await temp.OpenAsync(new JournalOptions { TimeProvider = clock });
 

@@ -76,7 +76,7 @@ public sealed class ReaderSpecs
     {
         // Arrange
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var journal = await temp.OpenAsync(new JournalOptions { TimeProvider = clock });
         await journal.AppendAsync(new JournalEntry("job.started", "a"));
         clock.Advance(TimeSpan.FromMinutes(1));

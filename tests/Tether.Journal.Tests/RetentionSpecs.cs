@@ -43,7 +43,7 @@ public sealed class RetentionSpecs
     {
         // Arrange: segment 1 holds records from hour 0 only; segment 2 from hours 0 and 1; segment 3 is current.
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var journal = await temp.OpenAsync(SmallSegments with { TimeProvider = clock });
         async Task FillSegmentAsync()
         {
@@ -74,7 +74,7 @@ public sealed class RetentionSpecs
     public async Task The_last_segment_is_never_deleted_whatever_the_policy()
     {
         using var temp = new TempJournal();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var journal = await temp.OpenAsync(SmallSegments with { TimeProvider = clock });
         await journal.AppendManyAsync(100);
         clock.Advance(TimeSpan.FromDays(365));

@@ -19,7 +19,7 @@ public sealed class RecordingSpecs
     public void Stop_saves_the_commands_of_the_spool_with_a_completed_footer()
     {
         using var sandbox = new RecordingSandbox();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var recorder = sandbox.Recorder(clock);
         var started = recorder.Start(Me, "deploy", "bash");
         WriteSpool(sandbox, MyKey,
@@ -51,7 +51,7 @@ public sealed class RecordingSpecs
     public void Start_without_a_name_names_the_session_by_the_local_time_and_never_twice_the_same()
     {
         using var sandbox = new RecordingSandbox();
-        var clock = new ManualTimeProvider(); // 2030-01-01 00:00:00, in a UTC local zone
+        var clock = VirtualClock.Create(); // 2030-01-01 00:00:00, in a UTC local zone
         var recorder = sandbox.Recorder(clock);
         sandbox.Store.Create(new SessionHeader { Id = Guid.NewGuid().ToString("D"), Name = "session-2030-01-01-000000", Started = clock.GetUtcNow() }).Dispose();
 
@@ -173,7 +173,7 @@ public sealed class RecordingSpecs
     public async Task A_killed_shell_is_recovered_as_recovered_with_its_commands_and_an_interrupted_footer()
     {
         using var sandbox = new RecordingSandbox();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var recorder = sandbox.Recorder(clock);
         await using var shell = await InteractiveShell.StartAsync(ShellKind.Bash, sandbox);
         var started = recorder.Start(shell.Pid, "doomed", "bash");

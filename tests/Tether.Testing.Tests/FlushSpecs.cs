@@ -240,7 +240,7 @@ public sealed class FlushSpecs
     {
         using var scratch = new ScratchDirectory();
         var cassette = scratch.File("started.json");
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var inner = new ScriptedRunner(clock).On("server", Reply.Lines(["up", "down"], TimeSpan.FromSeconds(1)));
 
         await using var recorder = new RecordReplayRunner(cassette, CassetteMode.Record, inner);

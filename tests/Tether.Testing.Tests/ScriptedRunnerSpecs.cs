@@ -171,7 +171,7 @@ public sealed class ScriptedRunnerSpecs
     [Fact]
     public async Task Delays_between_lines_follow_the_runners_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var runner = new ScriptedRunner(clock).On("server", Reply.Lines(["starting", "ready"], TimeSpan.FromSeconds(10)));
 
         await using var process = await runner.StartAsync(new Command("server")).Soon();
@@ -201,14 +201,14 @@ public sealed class ScriptedRunnerSpecs
     [Fact]
     public async Task A_pending_reply_times_out_on_the_commands_timeout_driven_by_the_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var runner = new ScriptedRunner(clock).On("hang", Reply.Pending());
 
         var run = runner.OutputStringAsync(new Command("hang").WithTimeout(TimeSpan.FromSeconds(5)));
         var result = await clock.AdvanceUntilAsync(run, TimeSpan.FromSeconds(1));
 
         Assert.Equal(new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.FromSeconds(5)), result.Outcome);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed() >= TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class ScriptedRunnerSpecs
     [Fact]
     public async Task A_suspended_reply_writes_nothing_until_it_is_resumed()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var runner = new ScriptedRunner(clock).On("ticker", Reply.Lines(["one", "two"], TimeSpan.FromSeconds(1)));
 
         await using var process = await runner.StartAsync(new Command("ticker")).Soon();

@@ -42,7 +42,7 @@ public sealed class CancellationSpecs
     public async Task Cancellation_wins_over_a_timeout_that_already_fired()
     {
         // Arrange: the timeout fires first and waits out a long grace period for a program that ignores SIGTERM.
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         using var cancellation = new CancellationTokenSource();
         var command = Dummy.Command("ignore-term", "600000")
             .WithTimeout(TimeSpan.FromSeconds(5))

@@ -142,7 +142,7 @@ public sealed class ContainmentSpecs
     {
         // Arrange
         using var leftovers = new Leftovers();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var command = SetsidGrandchild().WithContainment(ContainmentMode.Cgroup).WithTimeout(TimeSpan.FromSeconds(5));
         await using var process = await new ProcessRunner(clock).StartAsync(command);
         var grandchild = await GrandchildOf(process, leftovers, TimeSpan.FromDays(1));

@@ -51,7 +51,7 @@ public sealed class DrainSpecs
     {
         // Arrange: a grandchild holds stdout forever; on a virtual clock only the drain timeout can end the run.
         using var leftovers = new Leftovers();
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Dummy.Command("grandchild", "--hold-stdout").WithDrainTimeout(TimeSpan.FromSeconds(5)));
         var line = await process.WaitForLineAsync(l => l.StartsWith("grandchild ", StringComparison.Ordinal), TimeSpan.FromDays(1)).Soon();
         leftovers.TrackIfAlive(int.Parse(line["grandchild ".Length..], CultureInfo.InvariantCulture));

@@ -9,7 +9,7 @@ public sealed class IdleTimeoutSpecs
     public async Task A_program_silent_for_longer_than_the_idle_timeout_is_stopped()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Shell.Command("echo hello; exec sleep 600").WithIdleTimeout(Idle));
         await process.WaitForLineAsync(l => l == "hello", TimeSpan.FromDays(1)).Soon();
 
@@ -26,7 +26,7 @@ public sealed class IdleTimeoutSpecs
     public async Task Every_output_restarts_the_idle_timeout()
     {
         // Arrange: cat answers each line we write, so output happens exactly when we decide.
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(
             new Command("cat").WithStdin(StandardInput.Interactive).WithIdleTimeout(Idle));
         await using var lines = process.StdoutLines().GetAsyncEnumerator();
@@ -44,14 +44,14 @@ public sealed class IdleTimeoutSpecs
 
         // Assert
         Assert.Equal(new Outcome.Exited(0), result.Outcome);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(30));
+        Assert.True(clock.Elapsed() >= TimeSpan.FromSeconds(30));
     }
 
     [Fact]
     public async Task RunAsync_throws_TimedOutException_for_an_idle_timeout()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var command = Shell.Command("echo hello; exec sleep 600").WithIdleTimeout(Idle).WithStdoutLineHandler(_ => started.TrySetResult());
         var run = new ProcessRunner(clock).RunAsync(command);

@@ -119,7 +119,7 @@ public sealed class PipelineSpecs
     public async Task A_pipeline_times_out_as_a_whole_and_leaves_no_stage_running()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var pipeline = (Shell.Command("echo start; exec sleep 600") | Cat).WithTimeout(TimeSpan.FromSeconds(5));
         await using var process = await new ProcessRunner(clock).StartAsync(pipeline);
         await process.WaitForLineAsync(l => l == "start", TimeSpan.FromDays(1)).Soon();

@@ -45,7 +45,7 @@ public sealed class ReadinessSpecs
     public async Task A_missed_deadline_throws_NotReadyException_and_leaves_the_program_running()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Shell.Command("echo warming up; exec sleep 600"));
         await process.WaitForLineAsync(l => l == "warming up", TimeSpan.FromDays(1)).Soon();
 
@@ -63,7 +63,7 @@ public sealed class ReadinessSpecs
     public async Task A_line_on_the_other_stream_does_not_count()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Shell.Command("echo ready >&2; exec sleep 600"));
         await process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1), OutputStreams.Stderr).Soon();
 
@@ -78,7 +78,7 @@ public sealed class ReadinessSpecs
     public async Task A_program_that_ends_without_the_line_is_not_ready_and_says_how_it_ended()
     {
         // Arrange: on a clock that never moves, only the end of the run can end the wait.
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Shell.Command("echo bye; exit 3"));
 
         // Act
@@ -92,7 +92,7 @@ public sealed class ReadinessSpecs
     public async Task I_can_stop_waiting_for_a_line_with_a_token_and_the_program_keeps_running()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Shell.Command("exec sleep 600"));
         using var giveUp = new CancellationTokenSource();
         var waiting = process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1), cancellationToken: giveUp.Token);

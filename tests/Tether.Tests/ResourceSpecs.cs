@@ -55,7 +55,7 @@ public sealed class ResourceSpecs
             await process.WaitForLineAsync(l => l == "ready", Bounds.Eventually);
         }
 
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using (var process = await new ProcessRunner(clock).StartAsync(Shell.Command("echo ready; exec sleep 600").WithTimeout(TimeSpan.FromSeconds(1))))
         {
             await process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1)).Soon();

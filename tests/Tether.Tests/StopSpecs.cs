@@ -22,7 +22,7 @@ public sealed class StopSpecs
     public async Task StopAsync_kills_a_program_that_ignores_SIGTERM_once_the_grace_period_is_over()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         await using var process = await new ProcessRunner(clock).StartAsync(Dummy.Command("ignore-term", "600000"));
         await process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1)).Soon();
         var program = TrackedProcess.Of(process.Pid);
@@ -86,7 +86,7 @@ public sealed class StopSpecs
     public async Task Disposing_during_the_grace_period_kills_at_once()
     {
         // Arrange: a program that ignores SIGTERM, stopped with a grace period that never ends on a clock that never moves.
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var process = await new ProcessRunner(clock).StartAsync(Dummy.Command("ignore-term", "600000"));
         await process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1)).Soon();
         var program = TrackedProcess.Of(process.Pid);

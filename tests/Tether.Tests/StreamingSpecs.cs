@@ -104,7 +104,62 @@ public sealed class StreamingSpecs
         // Assert
         Assert.Equal(new Outcome.Exited(0), result.Outcome);
         Assert.Equal(10_000, result.Stdout.Count(c => c == '\n'));
-        Assert.True(process.DroppedLines > 0, "the unread line buffers were full, so their oldest lines were dropped and counted");
+        Assert.Equal(0, process.DroppedLines); // nobody took a stream, so no reader missed a line
+    }
+
+    [Fact]
+    public async Task Taking_only_stdout_lines_while_both_streams_flood_counts_no_drops_for_the_streams_nobody_took()
+    {
+        // Arrange
+        await using var process = await ProcessRunner.Default.StartAsync(Dummy.Command("lines", "10000", "--both"));
+
+        // Act
+        var lines = await process.StdoutLines().ToListAsync().AsTask().Soon();
+        await process.WaitAsync().Soon();
+
+        // Assert
+        Assert.Equal(Enumerable.Range(1, 10_000).Select(i => $"line {i}"), lines);
+        Assert.Equal(0, process.DroppedStdoutLines);
+        Assert.Equal(0, process.DroppedStderrLines);
+        Assert.Equal(0, process.DroppedEvents);
+        Assert.Equal(0, process.DroppedLines);
+    }
+
+    [Fact]
+    public async Task A_stream_taken_after_the_run_gets_its_last_4096_lines_and_counts_the_ones_it_missed()
+    {
+        // Arrange
+        await using var process = await ProcessRunner.Default.StartAsync(Dummy.Command("lines", "10000", "--both"));
+        await process.WaitAsync().Soon();
+
+        // Act
+        var lines = await process.StdoutLines().ToListAsync().AsTask().Soon();
+
+        // Assert: the backlog kept the newest 4096 stdout lines; the reader missed the 5904 before them.
+        Assert.Equal(Enumerable.Range(5905, 4096).Select(i => $"line {i}"), lines);
+        Assert.Equal(5904, process.DroppedStdoutLines);
+        Assert.Equal(0, process.DroppedStderrLines);
+        Assert.Equal(5904, process.DroppedLines);
+        Assert.Equal(0, process.DroppedEvents);
+    }
+
+    [Fact]
+    public async Task Events_taken_after_the_run_end_with_the_exit_and_count_every_event_they_missed()
+    {
+        // Arrange
+        await using var process = await ProcessRunner.Default.StartAsync(Dummy.Command("lines", "10000", "--both"));
+        await process.WaitAsync().Soon();
+
+        // Act
+        var events = await process.Events().ToListAsync().AsTask().Soon();
+
+        // Assert: of the start, 20000 lines and the exit, the queue holds the newest 4096; the rest are counted.
+        Assert.Equal(4096, events.Count);
+        Assert.Equal(new ProcessEvent.Exited(new Outcome.Exited(0)), events[^1]);
+        Assert.Equal(new ProcessEvent.StdoutLine("line 10000"), events.Last(e => e is ProcessEvent.StdoutLine));
+        Assert.Equal(new ProcessEvent.StderrLine("line 10000"), events.Last(e => e is ProcessEvent.StderrLine));
+        Assert.Equal(1 + 20_000 + 1 - 4096, process.DroppedEvents);
+        Assert.Equal(0, process.DroppedLines);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class TimeoutSpecs
     public async Task A_run_that_times_out_reports_TimedOut_and_keeps_the_output_written_before()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var command = Shell.Command("echo before; echo also-before >&2; exec sleep 600").WithTimeout(TimeSpan.FromSeconds(5));
         await using var process = await new ProcessRunner(clock).StartAsync(command);
         await process.WaitForLineAsync(l => l == "also-before", TimeSpan.FromDays(1)).Soon();
@@ -32,7 +32,7 @@ public sealed class TimeoutSpecs
     public async Task RunAsync_throws_TimedOutException_carrying_the_partial_output()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var command = Shell.Command("echo partial; exec sleep 600")
             .WithTimeout(TimeSpan.FromSeconds(5))
@@ -53,7 +53,7 @@ public sealed class TimeoutSpecs
     public async Task A_program_that_ignores_the_stop_signal_is_killed_once_the_grace_period_is_over()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var command = Dummy.Command("ignore-term", "600000").WithTimeout(TimeSpan.FromSeconds(5)).WithGrace(TimeSpan.FromSeconds(10));
         await using var process = await new ProcessRunner(clock).StartAsync(command);
         await process.WaitForLineAsync(l => l == "ready", TimeSpan.FromDays(1)).Soon();
@@ -71,7 +71,7 @@ public sealed class TimeoutSpecs
     public async Task A_program_that_honours_the_stop_signal_does_not_wait_out_the_grace_period()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var command = Shell.Command("echo started; exec sleep 600").WithTimeout(TimeSpan.FromSeconds(5)).WithGrace(TimeSpan.FromHours(1));
         await using var process = await new ProcessRunner(clock).StartAsync(command);
         await process.WaitForLineAsync(l => l == "started", TimeSpan.FromDays(1)).Soon();
@@ -89,7 +89,7 @@ public sealed class TimeoutSpecs
     public async Task The_stop_signal_can_be_chosen()
     {
         // Arrange
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var command = Shell.Command("echo started; exec sleep 600").WithTimeout(TimeSpan.FromSeconds(5)).WithStopSignal(Signal.Interrupt);
         await using var process = await new ProcessRunner(clock).StartAsync(command);
         await process.WaitForLineAsync(l => l == "started", TimeSpan.FromDays(1)).Soon();
@@ -112,7 +112,7 @@ public sealed class TimeoutSpecs
     [Fact]
     public async Task A_run_that_ends_in_time_is_not_touched_by_its_timeout()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
 
         var result = await new ProcessRunner(clock).OutputStringAsync(Shell.Command("echo done").WithTimeout(TimeSpan.FromSeconds(5))).Soon();
 

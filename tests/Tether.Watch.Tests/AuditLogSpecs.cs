@@ -9,7 +9,7 @@ namespace Tether.Watch.Tests;
 public sealed class AuditLogSpecs : IDisposable
 {
     private readonly AuditTempDirectory _temp = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = VirtualClock.Create();
 
     private string LogPath => _temp.Child("audit.log");
 
@@ -75,7 +75,7 @@ public sealed class AuditLogSpecs : IDisposable
         _clock.Advance(TimeSpan.FromSeconds(90) + TimeSpan.FromTicks(12_345_678));
         var second = log.Refused(1, "debounced");
 
-        var start = _clock.GetUtcNow() - _clock.Elapsed;
+        var start = _clock.GetUtcNow() - _clock.Elapsed();
         Assert.Equal(start, first.Time);
         Assert.Equal(start + TimeSpan.FromSeconds(90) + TimeSpan.FromTicks(12_345_670), second.Time);
         Assert.Equal("2030-01-01T00:01:31.234567Z", File.ReadAllLines(LogPath)[2].Split('\t')[1]);

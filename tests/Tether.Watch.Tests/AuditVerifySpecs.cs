@@ -16,7 +16,7 @@ public sealed class AuditVerifySpecs : IDisposable
         "4\t2030-01-01T00:00:40.000000Z\trefused\t23d3e3818287cc01a77412585e7035ba91fc117e440b453266ef07a00d75aa13\tpid=777\treason=debounced\n";
 
     private readonly AuditTempDirectory _temp = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = VirtualClock.Create();
 
     private string LogPath => _temp.Child("audit.log");
 

@@ -13,7 +13,7 @@ public sealed class EventExportSpecs : IDisposable
 {
     private static readonly TimeSpan At = TimeSpan.FromSeconds(5);
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("tether-export-specs-");
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = VirtualClock.Create();
 
     private string ExportPath => Path.Combine(_temp.FullName, "events.tsv");
 

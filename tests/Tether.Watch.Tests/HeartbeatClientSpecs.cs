@@ -38,7 +38,7 @@ public sealed class HeartbeatClientSpecs : IDisposable
     [Fact]
     public void The_timestamp_is_the_nanoseconds_since_connect_on_the_clients_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         clock.Advance(TimeSpan.FromHours(3)); // time before the connection does not count
         using var watcher = Receiver.BindUnix(SocketPath);
         using var client = HeartbeatClient.ConnectUnix(SocketPath, clock);
@@ -88,7 +88,7 @@ public sealed class HeartbeatClientSpecs : IDisposable
     [Fact]
     public void A_watcher_that_starts_later_gets_the_beats_after_the_next_reconnection_attempt()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         using var client = HeartbeatClient.ConnectUnix(SocketPath, clock);
         Assert.Equal(BeatDropReason.NoWatcher, client.Beat().Reason);
         using var watcher = Receiver.BindUnix(SocketPath);
@@ -108,7 +108,7 @@ public sealed class HeartbeatClientSpecs : IDisposable
     [Fact]
     public void When_the_watcher_goes_away_the_next_beat_is_dropped_as_peer_gone_and_a_restarted_watcher_gets_the_later_ones()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var first = Receiver.BindUnix(SocketPath);
         using var client = HeartbeatClient.ConnectUnix(SocketPath, clock);
         Assert.True(client.Beat().IsSent);
@@ -222,7 +222,7 @@ public sealed class HeartbeatClientSpecs : IDisposable
         using var unix = HeartbeatClient.ConnectUnix(SocketPath);
 
         // No watcher, between two connection attempts (the clock stands still).
-        using var absent = HeartbeatClient.ConnectUnix(Path.Combine(_directory, "absent.sock"), new ManualTimeProvider());
+        using var absent = HeartbeatClient.ConnectUnix(Path.Combine(_directory, "absent.sock"), VirtualClock.Create());
 
         foreach (var client in new[] { udp, unix, absent })
         {

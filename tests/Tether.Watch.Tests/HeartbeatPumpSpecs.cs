@@ -3,7 +3,7 @@ using Receiver = Tether.Watch.Tests.HeartbeatClientSpecs.Receiver;
 namespace Tether.Watch.Tests;
 
 /// <summary>
-/// <see cref="HeartbeatPump"/> on a virtual clock: its timer fires inside <see cref="ManualTimeProvider.Advance"/>, on
+/// <see cref="HeartbeatPump"/> on a virtual clock: its timer fires inside <see cref="FakeTimeProvider.Advance"/>, on
 /// the spec's thread, so each beat is in the watcher's queue when Advance returns.
 /// </summary>
 public sealed class HeartbeatPumpSpecs : IDisposable
@@ -11,7 +11,7 @@ public sealed class HeartbeatPumpSpecs : IDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("tether-pump-").FullName;
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = VirtualClock.Create();
     private readonly Receiver _watcher;
 
     public HeartbeatPumpSpecs()
@@ -37,7 +37,9 @@ public sealed class HeartbeatPumpSpecs : IDisposable
         Assert.True(_watcher.IsEmpty);
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         var second = _watcher.Receive();
-        _clock.Advance(2 * Interval);
+        // FakeTimeProvider runs every timer due within one Advance at its end time, so each interval is its own step.
+        _clock.Advance(Interval);
+        _clock.Advance(Interval);
         var more = new[] { _watcher.Receive(), _watcher.Receive() };
 
         Assert.Equal([1UL, 2UL, 3UL, 4UL], new[] { first, second }.Concat(more).Select(f => f.Nonce));

@@ -282,7 +282,7 @@ public sealed class ListenerSpecs : IDisposable
     [Fact]
     public async Task Each_datagram_is_stamped_by_the_listeners_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         clock.Advance(TimeSpan.FromSeconds(42));
         await using var listener = UnixDatagramListener.Bind(SocketPath, options: new BeatListenerOptions { TimeProvider = clock });
 

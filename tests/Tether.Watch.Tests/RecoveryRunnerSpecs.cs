@@ -163,7 +163,7 @@ public sealed class RecoveryRunnerSpecs
     public async Task A_recovery_that_outlives_its_timeout_has_its_whole_tree_killed()
     {
         // Arrange: the child leaves a grandchild behind and sleeps; the virtual clock decides when the timeout runs out.
-        var clock = new ManualTimeProvider();
+        var clock = VirtualClock.Create();
         var observer = new ObservingRunner(new ProcessRunner(clock));
         var options = new RecoveryOptions { Environment = DummyEnvironment, Timeout = TimeSpan.FromSeconds(5), Grace = TimeSpan.FromSeconds(2) };
         var recovery = new RecoveryRunner(DummyCommand("grandchild --then-sleep 600000"), options, observer, clock);
@@ -413,7 +413,7 @@ public sealed class RecoveryRunnerSpecs
         return reaped[0];
     }
 
-    private static async Task<RecoveryCompletion> AdvanceUntilReapedAsync(ManualTimeProvider clock, RecoveryRunner recovery)
+    private static async Task<RecoveryCompletion> AdvanceUntilReapedAsync(FakeTimeProvider clock, RecoveryRunner recovery)
     {
         var deadline = DateTime.UtcNow + Bounds.Eventually;
         while (DateTime.UtcNow < deadline)
@@ -427,7 +427,7 @@ public sealed class RecoveryRunnerSpecs
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"No recovery finished although the virtual clock advanced to {clock.Elapsed}.");
+        throw new TimeoutException($"No recovery finished although the virtual clock advanced to {clock.Elapsed()}.");
     }
 
     /// <summary>A runner that lets a spec see what the recovery runner started: the command, the process and its stdout lines.</summary>

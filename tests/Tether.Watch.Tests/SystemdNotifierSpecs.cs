@@ -11,7 +11,7 @@ namespace Tether.Watch.Tests;
 public sealed class SystemdNotifierSpecs : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("tether-notify-specs-");
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = VirtualClock.Create();
     private readonly Socket _systemd = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
 
     public SystemdNotifierSpecs()

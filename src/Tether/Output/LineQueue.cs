@@ -4,10 +4,11 @@ using System.Threading.Channels;
 namespace Tether.Output;
 
 /// <summary>
-/// A bounded queue of items (lines or events) that can be taken once as an async stream.
-/// Until it is taken, and after its reader stops early, a full queue drops its oldest item (counted in
-/// <see cref="Dropped"/>) so that an unread stream never blocks the process. While it is being read, a full queue
-/// applies backpressure: the pump waits, and so does the child writing to its pipe.
+/// A bounded queue of items (lines or events) that can be taken once as an async stream. It is created when its
+/// stream is taken and seeded with what was kept so far; seeding past its capacity drops the oldest item (counted in
+/// <see cref="Dropped"/>). While it is being read, a full queue applies backpressure: the pump waits, and so does the
+/// child writing to its pipe. Once its reader stops early, items are no longer queued (nobody will read them; they
+/// are not counted as dropped), so an abandoned stream never blocks the process.
 /// </summary>
 internal sealed class LineQueue<T>
 {
@@ -21,7 +22,7 @@ internal sealed class LineQueue<T>
         _name = name;
         _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
         {
-            SingleWriter = true,
+            SingleWriter = false, // the events queue is fed by both pumps
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
@@ -31,12 +32,13 @@ internal sealed class LineQueue<T>
 
     public ValueTask AddAsync(T item, CancellationToken cancellationToken)
     {
-        if (_channel.Writer.TryWrite(item))
+        var state = Volatile.Read(ref _state);
+        if (state == 2 || _channel.Writer.TryWrite(item))
         {
             return ValueTask.CompletedTask;
         }
 
-        if (Volatile.Read(ref _state) != 1)
+        if (state == 0)
         {
             while (!_channel.Writer.TryWrite(item))
             {

@@ -8,7 +8,7 @@ namespace Tether.Spawning;
 /// A spawned pipeline on Linux: its own process group (the first stage's pid), and optionally its own cgroup leaf.
 /// Group-wide signals use <c>kill(-pgid)</c>; with a cgroup, every pid in <c>cgroup.procs</c> is signalled too (that
 /// reaches descendants that left the group with <c>setsid</c>), SIGKILL goes through <c>cgroup.kill</c> and suspend
-/// through <c>cgroup.freeze</c>.
+/// through <c>cgroup.freeze</c>. Teardown waits for a leaf to empty on the run's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class LinuxProcessTree(
     ImmutableArray<int> pids,
@@ -17,7 +17,8 @@ internal sealed class LinuxProcessTree(
     long wardenRegistration,
     Stream? stdin,
     Stream stdout,
-    Stream stderr) : ProcessTree
+    Stream stderr,
+    TimeProvider time) : ProcessTree
 {
     private static readonly TimeSpan EmptyWait = TimeSpan.FromSeconds(5);
     private readonly int _processGroup = pids[0];
@@ -125,19 +126,11 @@ internal sealed class LinuxProcessTree(
                 if (leaf.IsPopulated())
                 {
                     leaf.Kill();
-                    var deadline = DateTime.UtcNow + EmptyWait;
-                    while (leaf.IsPopulated() && DateTime.UtcNow < deadline)
-                    {
-                        await Task.Delay(2).ConfigureAwait(false);
-                    }
+                    await ConditionWait.UntilAsync(() => !leaf.IsPopulated(), EmptyWait, time).ConfigureAwait(false);
                 }
 
                 _finalCpu = leaf.CpuUsage();
-                var removeDeadline = DateTime.UtcNow + EmptyWait;
-                while (!leaf.TryRemove() && DateTime.UtcNow < removeDeadline)
-                {
-                    await Task.Delay(2).ConfigureAwait(false);
-                }
+                await ConditionWait.UntilAsync(leaf.TryRemove, EmptyWait, time).ConfigureAwait(false);
             }
         }
         finally

@@ -26,7 +26,7 @@ internal static unsafe class LinuxSpawner
     /// <summary>Makes spawns in this async flow use the shell shim instead of the gate (so tests cover the fallback).</summary>
     internal static AsyncLocal<bool> ForceShim { get; } = new();
 
-    public static LinuxProcessTree Spawn(Pipeline pipeline)
+    public static LinuxProcessTree Spawn(Pipeline pipeline, TimeProvider time)
     {
         var stages = pipeline.Stages;
 
@@ -185,7 +185,8 @@ internal static unsafe class LinuxSpawner
             wardenId,
             stdinParent < 0 ? null : OpenSocket(stdinParent),
             OpenSocket(stdoutParent),
-            OpenSocket(stderrParent));
+            OpenSocket(stderrParent),
+            time);
     }
 
     /// <summary>Starts the owner-death warden: <c>/bin/sh -c SCRIPT tether-warden CGROUP_DIR PRIVATE_DIR</c> in its own process group.</summary>

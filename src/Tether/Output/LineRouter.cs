@@ -1,0 +1,273 @@
+namespace Tether.Output;
+
+/// <summary>
+/// Hands each output line of a streaming run to whoever takes it: <see cref="RunningProcess.StdoutLines"/>,
+/// <see cref="RunningProcess.StderrLines"/>, <see cref="RunningProcess.Events"/> and readiness waits.
+/// </summary>
+/// <remarks>
+/// <para>A line is stored once, in its stream's backlog (the last 4096 lines of each stream), and queued only into the
+/// streams someone has taken. Taking a stream creates its queue seeded from the backlog, so a late reader still gets
+/// the lines from the first one, as far as the backlog reaches. Each stream counts the lines its reader never got
+/// because a buffer was full: the ones that left the backlog before the stream was taken, and the oldest seeded
+/// events past the queue's capacity. A stream nobody takes never counts a drop.</para>
+/// <para>Lines carry a sequence number so that a late <see cref="RunningProcess.Events"/> reader gets both streams in
+/// the order they arrived. The pumps add lines concurrently (one per stream); taking and adding synchronise on one
+/// lock, queueing itself (which may wait under backpressure) happens outside it.</para>
+/// </remarks>
+internal sealed class LineRouter
+{
+    private const int RecentLinesCount = 1024;
+    private readonly int _capacity;
+    private readonly ProcessEvent.Started _started;
+    private readonly Lock _gate = new();
+    private readonly StreamLines _stdout;
+    private readonly StreamLines _stderr;
+    private readonly List<LineWaiter> _waiters = [];
+    private LineQueue<ProcessEvent>? _events;
+    private long _eventsMissed;
+    private ProcessEvent.Exited? _exited;
+    private long _nextSequence;
+
+    public LineRouter(int capacity, ProcessEvent.Started started)
+    {
+        _capacity = capacity;
+        _started = started;
+        _stdout = new StreamLines("StdoutLines()", capacity);
+        _stderr = new StreamLines("StderrLines()", capacity);
+    }
+
+    /// <summary>Stdout lines that the <see cref="RunningProcess.StdoutLines"/> reader did not get because a buffer was full.</summary>
+    public long DroppedStdoutLines => _stdout.Dropped;
+
+    /// <summary>Stderr lines that the <see cref="RunningProcess.StderrLines"/> reader did not get because a buffer was full.</summary>
+    public long DroppedStderrLines => _stderr.Dropped;
+
+    /// <summary>Events that the <see cref="RunningProcess.Events"/> reader did not get because a buffer was full.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _eventsMissed) + (Volatile.Read(ref _events)?.Dropped ?? 0);
+
+    /// <summary>Takes the stdout lines; throws on a second call.</summary>
+    public IAsyncEnumerable<string> TakeStdout(CancellationToken cancellationToken) => TakeLines(_stdout, cancellationToken);
+
+    /// <summary>Takes the stderr lines; throws on a second call.</summary>
+    public IAsyncEnumerable<string> TakeStderr(CancellationToken cancellationToken) => TakeLines(_stderr, cancellationToken);
+
+    /// <summary>Takes the events: the start, the lines of both streams kept so far in order, then what follows.</summary>
+    public IAsyncEnumerable<ProcessEvent> TakeEvents(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_events is not null)
+            {
+                return _events.Take(cancellationToken); // throws: taken once already
+            }
+
+            var queue = new LineQueue<ProcessEvent>(_capacity, "Events()");
+            Seed(queue, _started);
+            var kept = 0L;
+            foreach (var (stream, _, line) in Merge(_stdout.Backlog, _stderr.Backlog))
+            {
+                Seed(queue, stream == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line));
+                kept++;
+            }
+
+            Interlocked.Exchange(ref _eventsMissed, _stdout.Seen + _stderr.Seen - kept);
+            if (_exited is not null)
+            {
+                Seed(queue, _exited);
+                queue.Complete();
+            }
+
+            var lines = queue.Take(cancellationToken);
+            Volatile.Write(ref _events, queue);
+            return lines;
+        }
+    }
+
+    /// <summary>
+    /// A line among the last 1024 of <paramref name="streams"/> that matches <paramref name="waiter"/>; when there is
+    /// none, the waiter is registered and offered every line that follows until <see cref="Forget"/>.
+    /// </summary>
+    public string? FindOrWait(LineWaiter waiter, OutputStreams streams)
+    {
+        lock (_gate)
+        {
+            var recentFrom = _nextSequence - RecentLinesCount;
+            foreach (var (stream, sequence, line) in Merge(_stdout.Backlog, _stderr.Backlog))
+            {
+                if (sequence >= recentFrom && (stream & streams) != 0 && waiter.Matches(stream, line))
+                {
+                    return line;
+                }
+
+                if (waiter.Found.Task.IsFaulted)
+                {
+                    return null; // the predicate threw; the caller reports it
+                }
+            }
+
+            _waiters.Add(waiter);
+            return null;
+        }
+    }
+
+    /// <summary>Stops offering lines to <paramref name="waiter"/>.</summary>
+    public void Forget(LineWaiter waiter)
+    {
+        lock (_gate)
+        {
+            _waiters.Remove(waiter);
+        }
+    }
+
+    /// <summary>
+    /// Adds a line of <paramref name="which"/> stream: into its backlog, and into the queues of the streams that were
+    /// taken (waiting while a reader that keeps reading is behind).
+    /// </summary>
+    public async ValueTask AddAsync(OutputStreams which, string line, CancellationToken cancellationToken)
+    {
+        var stream = which == OutputStreams.Stdout ? _stdout : _stderr;
+        LineQueue<string>? lines;
+        LineQueue<ProcessEvent>? events;
+        lock (_gate)
+        {
+            stream.Keep(_nextSequence++, line);
+            lines = stream.Queue;
+            events = _events;
+            foreach (var waiter in _waiters)
+            {
+                waiter.Offer(which, line);
+            }
+        }
+
+        if (lines is not null)
+        {
+            await lines.AddAsync(line, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (events is not null)
+        {
+            ProcessEvent e = which == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line);
+            await events.AddAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The run ended: the events get <paramref name="exited"/> last, and every taken stream ends.</summary>
+    public async ValueTask CompleteAsync(ProcessEvent.Exited exited)
+    {
+        LineQueue<string>? stdout;
+        LineQueue<string>? stderr;
+        LineQueue<ProcessEvent>? events;
+        lock (_gate)
+        {
+            _exited = exited;
+            _stdout.Completed = _stderr.Completed = true;
+            stdout = _stdout.Queue;
+            stderr = _stderr.Queue;
+            events = _events;
+        }
+
+        if (events is not null)
+        {
+            await events.AddAsync(exited, CancellationToken.None).ConfigureAwait(false);
+            events.Complete();
+        }
+
+        stdout?.Complete();
+        stderr?.Complete();
+    }
+
+    private static void Seed<T>(LineQueue<T> queue, T item)
+    {
+        // The queue is not taken yet, so a full queue drops its oldest item instead of waiting.
+        var added = queue.AddAsync(item, CancellationToken.None);
+        System.Diagnostics.Debug.Assert(added.IsCompletedSuccessfully, "seeding an untaken queue never waits");
+    }
+
+    private static IEnumerable<(OutputStreams Stream, long Sequence, string Line)> Merge(
+        Queue<(long Sequence, string Line)> stdout, Queue<(long Sequence, string Line)> stderr)
+    {
+        using var o = stdout.GetEnumerator();
+        using var e = stderr.GetEnumerator();
+        var hasO = o.MoveNext();
+        var hasE = e.MoveNext();
+        while (hasO || hasE)
+        {
+            if (hasO && (!hasE || o.Current.Sequence < e.Current.Sequence))
+            {
+                yield return (OutputStreams.Stdout, o.Current.Sequence, o.Current.Line);
+                hasO = o.MoveNext();
+            }
+            else
+            {
+                yield return (OutputStreams.Stderr, e.Current.Sequence, e.Current.Line);
+                hasE = e.MoveNext();
+            }
+        }
+    }
+
+    private IAsyncEnumerable<string> TakeLines(StreamLines stream, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (stream.Queue is not null)
+            {
+                return stream.Queue.Take(cancellationToken); // throws: taken once already
+            }
+
+            var queue = new LineQueue<string>(_capacity, stream.Name);
+            foreach (var (_, line) in stream.Backlog)
+            {
+                Seed(queue, line);
+            }
+
+            stream.MissedBeforeTake = stream.Seen - stream.Backlog.Count;
+            if (stream.Completed)
+            {
+                queue.Complete();
+            }
+
+            var lines = queue.Take(cancellationToken);
+            stream.Queue = queue;
+            return lines;
+        }
+    }
+
+    /// <summary>One output stream's backlog, its queue once taken, and its counts. Guarded by the router's lock.</summary>
+    private sealed class StreamLines(string name, int capacity)
+    {
+        private long _missedBeforeTake;
+
+        public string Name { get; } = name;
+
+        public Queue<(long Sequence, string Line)> Backlog { get; } = new(capacity);
+
+        public long Seen { get; private set; }
+
+        public bool Completed { get; set; }
+
+        public LineQueue<string>? Queue
+        {
+            get => Volatile.Read(ref field);
+            set => Volatile.Write(ref field, value);
+        }
+
+        public long MissedBeforeTake
+        {
+            get => Interlocked.Read(ref _missedBeforeTake);
+            set => Interlocked.Exchange(ref _missedBeforeTake, value);
+        }
+
+        public long Dropped => MissedBeforeTake + (Queue?.Dropped ?? 0);
+
+        public void Keep(long sequence, string line)
+        {
+            Seen++;
+            if (Backlog.Count == capacity)
+            {
+                Backlog.Dequeue();
+            }
+
+            Backlog.Enqueue((sequence, line));
+        }
+    }
+}

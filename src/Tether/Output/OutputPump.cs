@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using Tether.Internal;
+
+namespace Tether.Output;
+
+/// <summary>
+/// Reads one output stream of a run (stdout of the last stage, or the shared stderr) to its end: every chunk goes to
+/// the tees and the capture, and, when someone wants lines, through the splitter to the line handlers and the
+/// <see cref="LineRouter"/>. It reports to the <see cref="RunArbiter"/> that output arrived (the idle timeout starts
+/// over), that the capture overflowed, or that reading failed; it never decides how the run ends itself.
+/// </summary>
+internal sealed class OutputPump
+{
+    private const int ReadBufferSize = 64 * 1024;
+    private readonly Stream _stream;
+    private readonly OutputStreams _which;
+    private readonly OutputCapture _capture;
+    private readonly ImmutableArray<Stream> _tees;
+    private readonly LineSplitter? _splitter;
+    private readonly ImmutableArray<Action<string>> _handlers;
+    private readonly LineRouter? _router;
+    private readonly RunArbiter _arbiter;
+    private readonly string _program;
+
+    /// <param name="stream">The read end of the pipe; disposed when the pump ends.</param>
+    /// <param name="which">Which stream this is, for lines and messages.</param>
+    /// <param name="capture">Where the bytes are kept for the result.</param>
+    /// <param name="tees">Streams that get a copy of every chunk; one that fails is dropped, the run goes on.</param>
+    /// <param name="splitter">Splits the bytes into lines; null when nobody wants lines.</param>
+    /// <param name="handlers">Called with every line, in order, on the pump.</param>
+    /// <param name="router">Hands lines to the taken streams; null when the run does not stream.</param>
+    /// <param name="arbiter">Hears about output, overflow and failure.</param>
+    /// <param name="program">The command line (secrets redacted), for the failure message.</param>
+    public OutputPump(Stream stream, OutputStreams which, OutputCapture capture, ImmutableArray<Stream> tees, LineSplitter? splitter,
+        ImmutableArray<Action<string>> handlers, LineRouter? router, RunArbiter arbiter, string program)
+    {
+        _stream = stream;
+        _which = which;
+        _capture = capture;
+        _tees = tees;
+        _splitter = splitter;
+        _handlers = handlers;
+        _router = router;
+        _arbiter = arbiter;
+        _program = program;
+    }
+
+    /// <summary>Pumps until end-of-file or until <paramref name="cancellationToken"/> gives up on the stream.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        var lines = _splitter is null ? null : new List<string>();
+        var liveTees = _tees.ToList();
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await _stream.ReadAsync(buffer.AsMemory(0, ReadBufferSize), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                _arbiter.OutputArrived();
+                var chunk = buffer.AsMemory(0, read);
+                for (var i = liveTees.Count - 1; i >= 0; i--)
+                {
+                    try
+                    {
+                        await liveTees[i].WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                        await liveTees[i].FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or OperationCanceledException)
+                    {
+                        liveTees.RemoveAt(i); // a broken tee stops receiving; the run and the capture go on
+                    }
+                }
+
+                _capture.Append(chunk.Span);
+                if (_capture.Overflowed)
+                {
+                    _arbiter.Request(StopReason.OutputOverflow);
+                }
+
+                if (_splitter is not null)
+                {
+                    _splitter.Feed(chunk.Span, lines!.Add);
+                    await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (_splitter is not null)
+            {
+                _splitter.Finish(lines!.Add);
+                await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var name = _which == OutputStreams.Stdout ? "stdout" : "stderr";
+            _arbiter.PumpFailed(ex is IOException io ? new ProcessIOException($"Reading {name} of '{_program}' failed: {io.Message}", io) : ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask DispatchAsync(List<string> lines, CancellationToken cancellationToken)
+    {
+        foreach (var line in lines)
+        {
+            foreach (var handler in _handlers)
+            {
+                handler(line);
+            }
+
+            if (_router is not null)
+            {
+                await _router.AddAsync(_which, line, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        lines.Clear();
+    }
+}

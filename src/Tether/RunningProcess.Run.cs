@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Tether.Internal;
+using Tether.Output;
+
+namespace Tether;
+
+/// <summary>The run from start to result: arming the arbiter, feeding stdin, pumping output, draining and teardown.</summary>
+public sealed partial class RunningProcess
+{
+    /// <summary>
+    /// How long, after the tree is torn down, output pipes still held outside the containment and a stdin source that
+    /// ignores cancellation may take before the run leaves them behind.
+    /// </summary>
+    private static readonly TimeSpan LeftBehindWait = TimeSpan.FromMilliseconds(200);
+
+    private async Task<ProcessResult<byte[]>> RunToEndAsync(bool streaming)
+    {
+        // Runs synchronously up to the first read that has to wait: no extra thread-pool hop per run (busy pool
+        // threads measurably slow down the next posix_spawn, which shares the address space while it execs).
+        _arbiter.Arm(_cancellationTokens);
+
+        var last = _pipeline.Last;
+        var stdinTask = _stdin.FeedAsync(_allStagesExited, _pumpCancellation.Token);
+        var stdoutPump = new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
+            streaming || !last.StdoutLineHandlers.IsEmpty ? new LineSplitter(last.Encoding) : null, last.StdoutLineHandlers, _lines, _arbiter, Program);
+        var stderrHandlers = _pipeline.Stages.SelectMany(s => s.StderrLineHandlers).ToImmutableArray();
+        var stderrTees = _pipeline.Stages.SelectMany(s => s.StderrTees).Distinct().ToImmutableArray();
+        var stderrPump = new OutputPump(_tree.Stderr, OutputStreams.Stderr, _stderrCapture, stderrTees,
+            streaming || !stderrHandlers.IsEmpty ? new LineSplitter(last.Encoding) : null, stderrHandlers, _lines, _arbiter, Program);
+        var pumps = Task.WhenAll(stdoutPump.RunAsync(_pumpCancellation.Token), stderrPump.RunAsync(_pumpCancellation.Token));
+
+        try
+        {
+            await _allStagesExited.ConfigureAwait(false);
+
+            // Bounded drain: a descendant may still hold our pipes after the program itself exited.
+            if (!pumps.IsCompleted && _pipeline.DrainTimeout > TimeSpan.Zero)
+            {
+                await Task.WhenAny(pumps, Task.Delay(_pipeline.DrainTimeout, _time)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await _arbiter.DisarmTimersAsync().ConfigureAwait(false);
+            await _arbiter.Stopping.ConfigureAwait(false);
+            await _tree.TeardownAsync().ConfigureAwait(false);
+        }
+
+        if (!pumps.IsCompleted)
+        {
+            // The tree is gone; whatever still holds the pipes is outside our containment (a setsid escapee in
+            // process-group mode). Give the kernel a moment to close them, then stop reading.
+            await Task.WhenAny(pumps, Task.Delay(LeftBehindWait, _time)).ConfigureAwait(false);
+            await _pumpCancellation.CancelAsync().ConfigureAwait(false);
+        }
+
+        await pumps.ConfigureAwait(false);
+        await _pumpCancellation.CancelAsync().ConfigureAwait(false);
+
+        // Every stage is gone, so nobody reads stdin any more. A source that ignores cancellation (a console stream,
+        // a synchronous stream) must not hold the result: give the feed a moment, then leave it behind.
+        if (!stdinTask.IsCompleted)
+        {
+            await Task.WhenAny(stdinTask, Task.Delay(LeftBehindWait, _time)).ConfigureAwait(false);
+        }
+
+        await _arbiter.DisarmCancellationAsync().ConfigureAwait(false);
+
+        var duration = _time.GetElapsedTime(_startTimestamp);
+        var result = BuildResult(duration);
+        if (_lines is not null)
+        {
+            await _lines.CompleteAsync(new ProcessEvent.Exited(result.Outcome)).ConfigureAwait(false);
+        }
+
+        foreach (var token in _cancellationTokens)
+        {
+            token.ThrowIfCancellationRequested();
+        }
+
+        if (_arbiter.PumpFailure is { } pumpFailure)
+        {
+            throw pumpFailure;
+        }
+
+        // The overflow decides, not who claimed the stop: a program that writes past the limit and exits at once may
+        // be reaped before the pump sees the excess, and its run must fail all the same.
+        if (_stdoutCapture.Overflowed || _stderrCapture.Overflowed)
+        {
+            throw new OutputTooLargeException(Program, _stdoutCapture.Overflowed ? "stdout" : "stderr", _pipeline.Last.OutputLimit.MaxBytes);
+        }
+
+        if (_stdin.SourceFailure is { } stdinFailure)
+        {
+            throw new ProcessIOException($"Reading the standard input source for '{Program}' failed: {stdinFailure.Message}", stdinFailure);
+        }
+
+        return result;
+    }
+}
