@@ -72,6 +72,8 @@ internal sealed class JournalShowVerb : JournalVerb
         });
     }
 
+    protected override string DamageAdvice => ", or add --tolerant to skip the damage";
+
     private static List<string>? Types(string[]? types)
     {
         if (types is null || types.Length == 0)

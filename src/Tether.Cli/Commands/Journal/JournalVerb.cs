@@ -55,7 +55,7 @@ internal abstract class JournalVerb : Verb
         }
         catch (JournalCorruptionException ex)
         {
-            return Fail($"journal {Name}: the journal at '{directory}' is damaged: {ex.Problem}: run 'tether journal verify {directory}' for a full report{(Name == "show" ? ", or add --tolerant to skip the damage" : "")}.");
+            return Fail($"journal {Name}: the journal at '{directory}' is damaged: {ex.Problem}: run 'tether journal verify {directory}' for a full report{DamageAdvice}.");
         }
         catch (JournalException ex)
         {
@@ -70,6 +70,9 @@ internal abstract class JournalVerb : Verb
             return Fail($"journal {Name}: '{directory}' is not accessible: {ex.Message}");
         }
     }
+
+    /// <summary>What else the user can do about damage, after "run 'tether journal verify DIR' for a full report"; or empty.</summary>
+    protected virtual string DamageAdvice => "";
 
     /// <summary>One line for a person: <c>#SEQ TIME TYPE [JOB] [DATA]</c>.</summary>
     protected static string Describe(JournalRecord record)

@@ -27,7 +27,7 @@ internal sealed class RecExportVerb : RecVerb
     public RecExportVerb(VerbContext context)
         : base(context, "export", "Turn a session into a bash script, Makefile, Markdown, GitHub Actions, GitLab CI or Dockerfile.", Usage, Notes)
     {
-        var name = new Argument<string>("NAME") { Description = "The session's name or id." };
+        var name = NameArgument();
         var format = new Option<string>("--format", "-f") { HelpName = "FORMAT", Description = $"{string.Join(", ", ExportFormats.Choices)}.", Required = true };
         var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "Write to FILE (owner-only) instead of stdout." };
         var parameterize = new Option<bool>("--parameterize") { Description = "Replace the recorded home, user and host with {{HOME}}, {{USER}}, {{HOST}}." };

@@ -37,7 +37,7 @@ internal sealed class RecReplayVerb : RecVerb
     public RecReplayVerb(VerbContext context)
         : base(context, "replay", "Run a recorded session again, command by command, skipping dangerous commands.", Usage, Notes)
     {
-        var name = new Argument<string>("NAME") { Description = "The session's name or id." };
+        var name = NameArgument();
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, with danger findings; run nothing." };
         var step = new Option<bool>("--step") { Description = "Ask y/N before every command." };
         var from = new Option<string>("--from") { HelpName = "N", Description = "Start at command N (1-based); earlier ones are skipped." };
