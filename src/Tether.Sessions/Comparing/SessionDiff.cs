@@ -17,8 +17,9 @@ public sealed class SessionDiff
     }
 
     /// <summary>
-    /// Every command line of both sessions, once, in order: A's lines keep A's order and B's keep B's. Where the two
-    /// differ at the same point, A's lines come first.
+    /// Every command line of both sessions, once, in order: A's lines keep A's order and B's keep B's. Where both have
+    /// lines of their own, A's are listed first whenever that keeps the common lines as many (so a changed line shows
+    /// as A's version, then B's).
     /// </summary>
     public ImmutableArray<DiffLine> Lines { get; }
 
