@@ -2,14 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli;
-
-/// <summary>What a verb's <c>--help</c> shows beyond System.CommandLine's sections.</summary>
-/// <param name="Usage">The usage line after <c>tether VERB </c>, replacing the generated one; or null to keep it.</param>
-/// <param name="Notes">Text after the options: exit codes, behaviour, examples; or null.</param>
-internal sealed record HelpPage(string? Usage, string? Notes);
 
 /// <summary>
 /// The <c>--help</c> action of every verb: System.CommandLine's standard help (description, arguments, options,
@@ -21,15 +15,18 @@ internal sealed record HelpPage(string? Usage, string? Notes);
 /// replaced; the generated one (<c>tether run [&lt;PROGRAM&gt;...] [options]</c>) puts the program before the options,
 /// which is exactly wrong for a verb that hands every word after the program to the program.
 /// </remarks>
-internal sealed class HelpPages(HelpAction standard, IReadOnlyDictionary<CliCommand, HelpPage> pages) : SynchronousCommandLineAction
+internal sealed class HelpPages(HelpAction standard, HelpPage rootPage) : SynchronousCommandLineAction
 {
     private const int WidthWhenNotATerminal = 100;
 
-    /// <summary>Makes <paramref name="root"/>'s help option (which every verb inherits) show these pages.</summary>
-    public static void Install(RootCommand root, IReadOnlyDictionary<CliCommand, HelpPage> pages)
+    /// <summary>
+    /// Makes <paramref name="root"/>'s help option (which every verb inherits) show each <see cref="Verb"/>'s
+    /// <see cref="Verb.Page"/>, and <paramref name="rootPage"/> for <c>tether --help</c>.
+    /// </summary>
+    public static void Install(RootCommand root, HelpPage rootPage)
     {
         var option = root.Options.OfType<HelpOption>().Single();
-        option.Action = new HelpPages((HelpAction)option.Action!, pages);
+        option.Action = new HelpPages((HelpAction)option.Action!, rootPage);
     }
 
     public override int Invoke(ParseResult parseResult)
@@ -48,8 +45,12 @@ internal sealed class HelpPages(HelpAction standard, IReadOnlyDictionary<CliComm
             configuration.Output = output;
         }
 
-        var command = parseResult.CommandResult.Command;
-        pages.TryGetValue(command, out var page);
+        var page = parseResult.CommandResult.Command switch
+        {
+            Verb verb => verb.Page,
+            RootCommand => rootPage,
+            _ => null,
+        };
         var text = captured.ToString();
         if (page?.Usage is { } usage)
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Tether.Cli.Commands;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli;
 
@@ -32,27 +31,7 @@ internal static class TetherApp
     /// <param name="runner">Runs the programs; the real one unless a test passes another.</param>
     public static async Task<int> InvokeAsync(string[] args, CliConsole console, Interruption interruption, IProcessRunner? runner = null)
     {
-        var run = new RunCommand(console, interruption, runner ?? ProcessRunner.Default).Build();
-        var journalCommand = new JournalCommand(console, interruption);
-        var journal = journalCommand.Build();
-        var cassetteCommand = new CassetteCommand(console);
-        var cassette = cassetteCommand.Build();
-        var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
-        {
-            run,
-            cassette,
-            journal,
-        };
-        var pages = new Dictionary<CliCommand, HelpPage>(journalCommand.Pages.Concat(cassetteCommand.Pages))
-        {
-            [root] = new(null, RootNotes),
-            [run] = new(RunCommand.HelpUsage, RunCommand.HelpNotes),
-        };
-        BeatCommand.Register(root, pages, console, interruption);
-        WatchCommand.Register(root, pages, console, interruption);
-        Commands.Rec.RecCommand.Register(root, pages, console, interruption);
-        AuditCommand.Register(root, pages, console);
-        HelpPages.Install(root, pages);
+        var root = Build(new VerbContext(console, interruption, runner ?? ProcessRunner.Default));
 
         // '@file' must reach the program verbatim, not be expanded as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -84,6 +63,26 @@ internal static class TetherApp
             console.WriteError(ex.Message);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The tree of verbs: the top-level verbs and groups in the order <c>tether --help</c> lists them, each group with
+    /// its own verbs, and the help pages installed.
+    /// </summary>
+    public static RootCommand Build(VerbContext context)
+    {
+        var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
+        {
+            new RunVerb(context),
+            new CassetteGroup(context),
+            new JournalGroup(context),
+            new BeatVerb(context),
+            new WatchVerb(context),
+            new RecGroup(context),
+            new AuditGroup(context),
+        };
+        HelpPages.Install(root, new HelpPage(null, RootNotes));
+        return root;
     }
 
     private static string DescribeParseError(ParseResult parse)

@@ -13,7 +13,7 @@ public sealed class HelpSpecs
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var interruption = new Interruption();
-        var run = new RunCommand(new CapturedConsole().Console, interruption, ProcessRunner.Default).Build();
+        var run = new RunVerb(new VerbContext(new CapturedConsole().Console, interruption, ProcessRunner.Default));
         foreach (var option in run.Options)
         {
             Assert.Contains(option.Name, result.Stdout, StringComparison.Ordinal);

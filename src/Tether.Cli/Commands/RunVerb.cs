@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Tether.Cli.Streams;
 using Tether.Testing;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
@@ -12,17 +11,13 @@ namespace Tether.Cli.Commands;
 /// found, 130 when interrupted). With <c>--cassette FILE</c> the run is recorded to a cassette or replayed from it
 /// without spawning anything (<see cref="RunCassette"/>).
 /// </summary>
-internal sealed class RunCommand
+internal sealed class RunVerb : Verb
 {
     /// <summary>
     /// The output is streamed, not used: the library keeps only a small tail per stream, dropping older bytes, so a
     /// run that prints gigabytes costs no memory and never fails for its size.
     /// </summary>
     private static readonly OutputLimit CaptureLimit = new(4096, OverflowPolicy.KeepNewest);
-
-    private readonly CliConsole _console;
-    private readonly Interruption _interruption;
-    private readonly IProcessRunner _runner;
 
     private readonly Option<string> _timeout = new("--timeout")
     {
@@ -77,10 +72,7 @@ internal sealed class RunCommand
         Description = "auto: a cgroup when this host delegates one, else a process group; cgroup: fail unless a cgroup is available; process-group [default: auto].",
     };
 
-    private readonly Option<bool> _json = new("--json")
-    {
-        Description = "After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.",
-    };
+    private readonly Option<bool> _json;
 
     private readonly Option<string> _journal = new("--journal")
     {
@@ -114,20 +106,9 @@ internal sealed class RunCommand
         Description = "The program (a path, or a name looked up on PATH) and its arguments, passed verbatim without a shell. Write them after '--'; every word from the program on belongs to it, options included.",
     };
 
-    public RunCommand(CliConsole console, Interruption interruption, IProcessRunner runner)
-    {
-        _console = console;
-        _interruption = interruption;
-        _runner = runner;
-        _env.AllowMultipleArgumentsPerToken = false;
-        _envAllow.AllowMultipleArgumentsPerToken = false;
-    }
+    private const string Usage = "[options] -- PROGRAM [ARGS...]";
 
-    /// <summary>The usage line of <c>tether run --help</c>.</summary>
-    public const string HelpUsage = "[options] -- PROGRAM [ARGS...]";
-
-    /// <summary>The help text printed after the options: exit codes, input and output, stopping, examples.</summary>
-    public const string HelpNotes = """
+    private const string Notes = """
         Exit codes:
           N        the program's own exit code
           124      --timeout or --idle-timeout ran out and the tree was stopped
@@ -191,29 +172,27 @@ internal sealed class RunCommand
 
         """;
 
-    /// <summary>Builds the <c>run</c> verb for System.CommandLine.</summary>
-    public CliCommand Build()
+    public RunVerb(VerbContext context)
+        : base(context, "run", "Run a program with its whole process tree contained, stream its output, and exit with its exit code.", Usage, Notes)
     {
-        var command = new CliCommand("run", "Run a program with its whole process tree contained, stream its output, and exit with its exit code.")
-        {
-            _timeout,
-            _idleTimeout,
-            _grace,
-            _signal,
-            _cwd,
-            _env,
-            _envClear,
-            _envAllow,
-            _containment,
-            _json,
-            _journal,
-            _job,
-            _cassette,
-            _mode,
-            _programAndArguments,
-        };
-        command.SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
-        return command;
+        _env.AllowMultipleArgumentsPerToken = false;
+        _envAllow.AllowMultipleArgumentsPerToken = false;
+        Add(_timeout);
+        Add(_idleTimeout);
+        Add(_grace);
+        Add(_signal);
+        Add(_cwd);
+        Add(_env);
+        Add(_envClear);
+        Add(_envAllow);
+        Add(_containment);
+        _json = AddJsonOption("After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.");
+        Add(_journal);
+        Add(_job);
+        Add(_cassette);
+        Add(_mode);
+        Add(_programAndArguments);
+        SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
     }
 
     /// <summary>Reads the command line into a command to run; throws <see cref="UsageException"/> for anything wrong.</summary>
@@ -331,8 +310,8 @@ internal sealed class RunCommand
 
     private async Task<int> ExecuteAsync(RunRequest request)
     {
-        using var stdout = new OutputTee(_console.Stdout);
-        using var stderr = new OutputTee(_console.Stderr);
+        using var stdout = new OutputTee(Console.Stdout);
+        using var stderr = new OutputTee(Console.Stderr);
         var recorded = request.Cassette is not null;
         var command = request.Command
             .WithStdoutTee(stdout)
@@ -340,17 +319,17 @@ internal sealed class RunCommand
 
             // A recording keeps the output it stores; a plain run only streams it.
             .WithOutputLimit(recorded ? RunCassette.CaptureLimit : CaptureLimit)
-            .WithCancellation(_interruption.StopRequested)
+            .WithCancellation(Interruption.StopRequested)
 
             // A cassette cannot match a stream on replay, so under a cassette the program gets no stdin at all.
-            .WithStdin(!recorded && _console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
-        var report = new RunReporter(_console, request.Json, command, stdout);
+            .WithStdin(!recorded && Console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
+        var report = new RunReporter(Console, request.Json, command, stdout);
 
         RunCassette? cassette = null;
         if (request.Cassette is { } path)
         {
             // Before the journal and before anything runs: a cassette that cannot be used must not cost a run.
-            (cassette, var error) = RunCassette.Open(path, request.CassetteMode, _runner);
+            (cassette, var error) = RunCassette.Open(path, request.CassetteMode, Context.Runner);
             if (cassette is null)
             {
                 return report.NotStarted(ExitCodes.Failure, error!);
@@ -376,7 +355,7 @@ internal sealed class RunCommand
         if (request.JournalDirectory is { } directory)
         {
             // Before anything runs: a run that was asked to be journaled and cannot be must not happen unrecorded.
-            (journal, var error) = await RunJournal.OpenAsync(directory, request.Job ?? RunJournal.NewJobId(), command, _console).ConfigureAwait(false);
+            (journal, var error) = await RunJournal.OpenAsync(directory, request.Job ?? RunJournal.NewJobId(), command, Console).ConfigureAwait(false);
             if (journal is null)
             {
                 return report.NotStarted(ExitCodes.Failure, error!);
@@ -428,9 +407,9 @@ internal sealed class RunCommand
             return await NotStartedAsync(ExitCodes.Failure, $"--cwd: '{cwd}' {problem}: create it or give an existing directory.").ConfigureAwait(false);
         }
 
-        if (_interruption.StopRequested.IsCancellationRequested)
+        if (Interruption.StopRequested.IsCancellationRequested)
         {
-            _console.WriteError("interrupted before the program started; it was not run.");
+            Console.WriteError("interrupted before the program started; it was not run.");
             return await InterruptedAsync(null, null).ConfigureAwait(false);
         }
 
@@ -442,7 +421,7 @@ internal sealed class RunCommand
         RunningProcess process;
         try
         {
-            process = await (cassette?.Runner ?? _runner).StartAsync(command).ConfigureAwait(false);
+            process = await (cassette?.Runner ?? Context.Runner).StartAsync(command).ConfigureAwait(false);
         }
         catch (CassetteMissException ex)
         {
@@ -461,9 +440,9 @@ internal sealed class RunCommand
             var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
             return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
+        catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
         {
-            _console.WriteError("interrupted before the program started; it was not run.");
+            Console.WriteError("interrupted before the program started; it was not run.");
             return await InterruptedAsync(null, null).ConfigureAwait(false);
         }
         catch (TetherException ex)
@@ -476,8 +455,8 @@ internal sealed class RunCommand
             var stopping = command.Grace > TimeSpan.Zero
                 ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
                 : "interrupted: killing the process tree.";
-            using var onStop = _interruption.StopRequested.Register(() => _console.WriteError(stopping));
-            using var onKill = _interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
+            using var onStop = Interruption.StopRequested.Register(() => Console.WriteError(stopping));
+            using var onKill = Interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
 
             // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
             using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
@@ -488,7 +467,7 @@ internal sealed class RunCommand
             {
                 result = await process.WaitBytesAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_interruption.StopRequested.IsCancellationRequested)
+            catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
             {
                 return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
             }

@@ -3,16 +3,29 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tether.Journaling;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
-// tether journal append DIR --type T [--job ID] [--data JSON]
-internal sealed partial class JournalCommand
+/// <summary><c>tether journal append DIR --type T [--job ID] [--data JSON]</c>: appends one record and prints its seq.</summary>
+internal sealed class JournalAppendVerb : JournalVerb
 {
-    private (CliCommand, HelpPage) BuildAppend()
+    private const string Usage = "DIR --type TYPE [--job ID] [--data JSON]";
+
+    private const string Notes = """
+        Prints the new record's seq alone on stdout, so scripts can keep it. The record is on stable storage
+        when the seq is printed. The journal must exist: append never creates one.
+
+        Exit codes: 0 appended; 1 no journal at DIR, or it cannot be written; 2 a bad type, job or JSON.
+
+        Examples:
+          tether journal append ./journal --type deploy.started --job web-42 --data '{"version":"1.2.3"}'
+          seq=$(tether journal append ./journal --type backup.done)
+
+        """;
+
+    public JournalAppendVerb(VerbContext context)
+        : base(context, "append", "Append one record to an existing journal and print its seq (durable when printed).", Usage, Notes)
     {
-        var directory = DirectoryArgument();
         var type = new Option<string>("--type")
         {
             HelpName = "TYPE",
@@ -29,27 +42,15 @@ internal sealed partial class JournalCommand
             HelpName = "JSON",
             Description = "The record's payload: one JSON object, such as '{\"version\":\"1.2.3\"}'.",
         };
-        var command = new CliCommand("append", "Append one record to an existing journal and print its seq (durable when printed).")
+        Add(type);
+        Add(job);
+        Add(data);
+        SetAction((parse, _) =>
         {
-            directory, type, job, data,
-        };
-        command.SetAction((parse, _) =>
-        {
-            var dir = Directory(parse.GetValue(directory), "append");
+            var dir = DirectoryPath(parse);
             var entry = Entry(parse.GetValue(type), parse.GetValue(job), parse.GetValue(data));
-            return GuardAsync("append", dir, () => AppendAsync(dir, entry));
+            return GuardAsync(dir, () => AppendAsync(dir, entry));
         });
-        return (command, new("DIR --type TYPE [--job ID] [--data JSON]", """
-            Prints the new record's seq alone on stdout, so scripts can keep it. The record is on stable storage
-            when the seq is printed. The journal must exist: append never creates one.
-
-            Exit codes: 0 appended; 1 no journal at DIR, or it cannot be written; 2 a bad type, job or JSON.
-
-            Examples:
-              tether journal append ./journal --type deploy.started --job web-42 --data '{"version":"1.2.3"}'
-              seq=$(tether journal append ./journal --type backup.done)
-
-            """));
     }
 
     private async Task<int> AppendAsync(string directory, JournalEntry entry)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
 using Tether.Watch;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
@@ -11,18 +10,16 @@ namespace Tether.Cli.Commands;
 /// sends VLP v0.2 heartbeats to a watcher, for shell scripts. One beat by default; <c>--count N</c> beats, or with
 /// <c>--every</c> alone beats until interrupted, and then sends the terminal frame.
 /// </summary>
-internal sealed class BeatCommand(CliConsole console, Interruption interruption)
+internal sealed class BeatVerb : Verb
 {
     private static readonly TimeSpan DefaultEvery = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The longest Unix socket path Linux takes (<c>sun_path</c> is 108 bytes with its terminating zero).</summary>
     private const int MaxSocketPathBytes = 107;
 
-    /// <summary>The usage line of <c>tether beat --help</c>.</summary>
-    public const string HelpUsage = "--socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]";
+    private const string Usage = "--socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]";
 
-    /// <summary>The help text printed after the options.</summary>
-    public const string HelpNotes = """
+    private const string Notes = """
         Each beat is one 32-byte VLP v0.2 datagram carrying the status, the payload, tether's own pid, the
         nanoseconds since tether started beating and a nonce counting from 1. Beats are sent without
         waiting: a watcher that does not keep up loses beats, it never slows the script.
@@ -90,28 +87,16 @@ internal sealed class BeatCommand(CliConsole console, Interruption interruption)
         Description = "An application value carried by every beat, 0 to 4294967295, such as a queue depth [default: 0].",
     };
 
-    /// <summary>Adds the <c>beat</c> verb to <paramref name="root"/> and its help page to <paramref name="pages"/>.</summary>
-    public static void Register(RootCommand root, IDictionary<CliCommand, HelpPage> pages, CliConsole console, Interruption interruption)
+    public BeatVerb(VerbContext context)
+        : base(context, "beat", "Send heartbeats to a watcher: once, N times, or every interval until interrupted.", Usage, Notes)
     {
-        var beat = new BeatCommand(console, interruption).Build();
-        root.Subcommands.Add(beat);
-        pages[beat] = new(HelpUsage, HelpNotes);
-    }
-
-    /// <summary>Builds the <c>beat</c> verb for System.CommandLine.</summary>
-    public CliCommand Build()
-    {
-        var command = new CliCommand("beat", "Send heartbeats to a watcher: once, N times, or every interval until interrupted.")
-        {
-            _socket,
-            _udp,
-            _every,
-            _count,
-            _status,
-            _payload,
-        };
-        command.SetAction((parse, _) => ExecuteAsync(Read(parse)));
-        return command;
+        Add(_socket);
+        Add(_udp);
+        Add(_every);
+        Add(_count);
+        Add(_status);
+        Add(_payload);
+        SetAction((parse, _) => ExecuteAsync(Read(parse)));
     }
 
     /// <summary>Reads the command line; throws <see cref="UsageException"/> for anything wrong.</summary>
@@ -167,7 +152,7 @@ internal sealed class BeatCommand(CliConsole console, Interruption interruption)
         using (client)
         using (var timer = new PeriodicTimer(request.Every))
         {
-            var stop = interruption.StopRequested;
+            var stop = Interruption.StopRequested;
             long beats = 0;
             long notSent = 0;
             BeatResult? previous = null;
@@ -196,12 +181,12 @@ internal sealed class BeatCommand(CliConsole console, Interruption interruption)
 
                         if (request.Count != 1 && previous is not { IsSent: false })
                         {
-                            console.WriteError($"beat: beat {beats} was not sent: {Describe(result, request.Target)}; still beating.");
+                            Console.WriteError($"beat: beat {beats} was not sent: {Describe(result, request.Target)}; still beating.");
                         }
                     }
                     else if (previous is { IsSent: false })
                     {
-                        console.WriteError($"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
+                        Console.WriteError($"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
                     }
 
                     previous = result;
@@ -226,12 +211,6 @@ internal sealed class BeatCommand(CliConsole console, Interruption interruption)
                 ? $"beat: the beat was not sent: {Describe(previous!.Value, request.Target)}."
                 : $"beat: {notSent} of {beats} beats were not sent; the last one: {Describe(previous!.Value, request.Target)}.");
         }
-    }
-
-    private int Fail(string message)
-    {
-        console.WriteError(message);
-        return ExitCodes.Failure;
     }
 
     private static string Describe(BeatResult result, string target) => result switch

@@ -1,14 +1,37 @@
 using System.CommandLine;
 using System.Text.Json;
 using Tether.Watch;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
-// tether audit verify FILE... [--generations] [--json]
-internal sealed partial class AuditCommand
+/// <summary><c>tether audit verify FILE... [--generations] [--json]</c>: checks audit log files as one hash-chained log.</summary>
+internal sealed class AuditVerifyVerb : Verb
 {
-    private (CliCommand, HelpPage) BuildVerify()
+    private const string Usage = "FILE... [--generations] [--json]";
+
+    private const string Notes = """
+        Checks the files as one log, oldest first: each starts with a '#tether-audit v1' header; each row
+        reads (seq, time, kind, chain, key=value fields); every seq is one more than the one before, across
+        files; every chain is the SHA-256 of the row and the chain before it; and every file's header links to
+        the last row of the file before it. The oldest file given may continue an earlier one that is not
+        given (rotation deletes old generations); its header's link is then taken on trust and said so.
+
+        A valid log prints 'FILE...: ok, N rows, seq A–B'. Otherwise one line on stderr names the first bad
+        row: its file, line and seq, and what is wrong — malformed, torn (a row cut short by a crash; the
+        watcher repairs it when it next opens the log), edited, removed, reordered, unlinked or bad_header.
+        A FILE that does not exist is named as such. Verify only reads: it never changes a file.
+
+        Exit codes: 0 the log verified; 1 it did not, or a FILE does not exist; 2 a usage error.
+
+        Examples:
+          tether audit verify /var/lib/tether/audit.log --generations
+          tether audit verify audit.log.3 audit.log.2 audit.log.1 audit.log
+          tether audit verify audit.log --json | jq .problem
+
+        """;
+
+    public AuditVerifyVerb(VerbContext context)
+        : base(context, "verify", "Check audit log files: header, row syntax, seq continuity, the hash chain and the links between rotated files.", Usage, Notes)
     {
         var files = new Argument<string[]>("FILE")
         {
@@ -19,35 +42,10 @@ internal sealed partial class AuditCommand
         {
             Description = "FILE is the live log: check it together with every rotated FILE.N beside it, oldest first.",
         };
-        var json = new Option<bool>("--json")
-        {
-            Description = "Print one JSON object: files, valid, rows, first_seq, last_seq, prev_seq, last_chain, and problem (null, or kind, file, line, seq, detail).",
-        };
-        var command = new CliCommand("verify", "Check audit log files: header, row syntax, seq continuity, the hash chain and the links between rotated files.")
-        {
-            files, generations, json,
-        };
-        command.SetAction(parse => Verify(parse.GetValue(files) ?? [], parse.GetValue(generations), parse.GetValue(json)));
-        return (command, new("FILE... [--generations] [--json]", """
-            Checks the files as one log, oldest first: each starts with a '#tether-audit v1' header; each row
-            reads (seq, time, kind, chain, key=value fields); every seq is one more than the one before, across
-            files; every chain is the SHA-256 of the row and the chain before it; and every file's header links to
-            the last row of the file before it. The oldest file given may continue an earlier one that is not
-            given (rotation deletes old generations); its header's link is then taken on trust and said so.
-
-            A valid log prints 'FILE...: ok, N rows, seq A–B'. Otherwise one line on stderr names the first bad
-            row: its file, line and seq, and what is wrong — malformed, torn (a row cut short by a crash; the
-            watcher repairs it when it next opens the log), edited, removed, reordered, unlinked or bad_header.
-            A FILE that does not exist is named as such. Verify only reads: it never changes a file.
-
-            Exit codes: 0 the log verified; 1 it did not, or a FILE does not exist; 2 a usage error.
-
-            Examples:
-              tether audit verify /var/lib/tether/audit.log --generations
-              tether audit verify audit.log.3 audit.log.2 audit.log.1 audit.log
-              tether audit verify audit.log --json | jq .problem
-
-            """));
+        Add(files);
+        Add(generations);
+        var json = AddJsonOption("Print one JSON object: files, valid, rows, first_seq, last_seq, prev_seq, last_chain, and problem (null, or kind, file, line, seq, detail).");
+        SetAction(parse => Verify(parse.GetValue(files) ?? [], parse.GetValue(generations), parse.GetValue(json)));
     }
 
     private int Verify(string[] given, bool generations, bool json)

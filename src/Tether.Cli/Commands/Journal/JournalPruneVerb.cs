@@ -1,16 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
 using Tether.Journaling;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
-// tether journal prune DIR [--max-age D] [--max-bytes N] [--max-segments N] [--json]
-internal sealed partial class JournalCommand
+/// <summary><c>tether journal prune DIR [--max-age D] [--max-bytes N] [--max-segments N] [--json]</c>: deletes the oldest segment files.</summary>
+internal sealed class JournalPruneVerb : JournalVerb
 {
-    private (CliCommand, HelpPage) BuildPrune()
+    private const string Usage = "DIR [--max-age DURATION] [--max-bytes SIZE] [--max-segments N] [--json]";
+
+    private const string Notes = """
+        Deletes whole segment files only, oldest first, and never the last one (the one being appended to), so
+        the journal stays valid and seqs keep counting. Prune holds the journal's lock while it works, so it is
+        safe beside running writers. Records are grouped in segments (64 MiB each by default): a limit is met
+        to the nearest segment. torn-*.bin files are never deleted. The journal must exist: prune never creates one.
+
+        Exit codes: 0 done (also when nothing needed deleting); 1 no journal at DIR, or a file could not be
+        deleted; 2 no limit, or a bad value.
+
+        Examples:
+          tether journal prune ./journal --max-age 720h
+          tether journal prune ./journal --max-bytes 1G --max-segments 20
+
+        """;
+
+    public JournalPruneVerb(VerbContext context)
+        : base(context, "prune", "Delete a journal's oldest segment files by age, total size or count.", Usage, Notes)
     {
-        var directory = DirectoryArgument();
         var maxAge = new Option<string>("--max-age")
         {
             HelpName = "DURATION",
@@ -26,14 +42,13 @@ internal sealed partial class JournalCommand
             HelpName = "N",
             Description = "Delete the oldest segments until at most N remain (N at least 1).",
         };
-        var json = JsonOption("Print one JSON object: deleted (name, first_seq, bytes, reason), segments_kept, bytes_kept, note.");
-        var command = new CliCommand("prune", "Delete a journal's oldest segment files by age, total size or count.")
+        Add(maxAge);
+        Add(maxBytes);
+        Add(maxSegments);
+        var json = AddJsonOption("Print one JSON object: deleted (name, first_seq, bytes, reason), segments_kept, bytes_kept, note.");
+        SetAction((parse, _) =>
         {
-            directory, maxAge, maxBytes, maxSegments, json,
-        };
-        command.SetAction((parse, _) =>
-        {
-            var dir = Directory(parse.GetValue(directory), "prune");
+            var dir = DirectoryPath(parse);
             var policy = new RetentionPolicy
             {
                 MaxAge = OptionValues.Duration("--max-age", parse.GetValue(maxAge), allowZero: false),
@@ -45,22 +60,8 @@ internal sealed partial class JournalCommand
                 throw new UsageException("journal prune: no limit given: add --max-age, --max-bytes or --max-segments, as in 'tether journal prune ./journal --max-age 168h'.");
             }
 
-            return GuardAsync("prune", dir, () => PruneAsync(dir, policy, parse.GetValue(json)));
+            return GuardAsync(dir, () => PruneAsync(dir, policy, parse.GetValue(json)));
         });
-        return (command, new("DIR [--max-age DURATION] [--max-bytes SIZE] [--max-segments N] [--json]", """
-            Deletes whole segment files only, oldest first, and never the last one (the one being appended to), so
-            the journal stays valid and seqs keep counting. Prune holds the journal's lock while it works, so it is
-            safe beside running writers. Records are grouped in segments (64 MiB each by default): a limit is met
-            to the nearest segment. torn-*.bin files are never deleted. The journal must exist: prune never creates one.
-
-            Exit codes: 0 done (also when nothing needed deleting); 1 no journal at DIR, or a file could not be
-            deleted; 2 no limit, or a bad value.
-
-            Examples:
-              tether journal prune ./journal --max-age 720h
-              tether journal prune ./journal --max-bytes 1G --max-segments 20
-
-            """));
     }
 
     private async Task<int> PruneAsync(string directory, RetentionPolicy policy, bool json)
@@ -74,7 +75,7 @@ internal sealed partial class JournalCommand
 
         if (json)
         {
-            WriteLine(Json(writer =>
+            WriteLine(JsonLine.Write(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("deleted");
@@ -114,12 +115,13 @@ internal sealed partial class JournalCommand
         WriteLine(string.Create(c, $"deleted {report.Deleted.Count} segments ({report.Deleted.Sum(s => s.Bytes)} bytes); kept {report.SegmentsKept} segments ({report.BytesKept} bytes)"));
         if (report.Note is { } note)
         {
-            console.WriteError($"journal prune: stopped early: {note}");
+            Console.WriteError($"journal prune: stopped early: {note}");
         }
 
         return ExitCodes.Success;
     }
 
+    /// <summary>The option that deleted a segment, as the user wrote it.</summary>
     private static string Reason(PruneReason reason) => reason switch
     {
         PruneReason.Age => "max-age",

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Tether.Watch;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
@@ -12,13 +11,11 @@ namespace Tether.Cli.Commands;
 /// <c>tether watch --socket PATH --threshold D …</c>: receives heartbeats, reports stalls and runs the recovery command
 /// for a stalled agent under the safety gates, auditing every decision; prints events until SIGINT or SIGTERM.
 /// </summary>
-internal sealed class WatchCommand(CliConsole console, Interruption interruption)
+internal sealed class WatchVerb : Verb
 {
-    /// <summary>The usage line of <c>tether watch --help</c>.</summary>
-    public const string HelpUsage = "--socket PATH | --udp ADDR:PORT --threshold DURATION [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
+    private const string Usage = "--socket PATH | --udp ADDR:PORT --threshold DURATION [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
 
-    /// <summary>The help text printed after the options.</summary>
-    public const string HelpNotes = """
+    private const string Notes = """
         Agents send 32-byte VLP v0.2 heartbeats (tether beat, or any VLP client) to the socket. An agent
         silent for --threshold is reported stalled, once per silence; its next beat re-arms it.
 
@@ -78,27 +75,31 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
     private readonly Option<string> _metricsTokenFile = new("--metrics-token-file") { HelpName = "FILE", Description = "A bearer token the metrics endpoint requires (needed for a non-loopback address)." };
     private readonly Option<string> _capacity = new("--capacity") { HelpName = "N", Description = $"How many agents are tracked at once, 1 to {WatchOptions.MaxCapacity} [default: 256]." };
     private readonly Option<bool> _allBeats = new("--all-beats") { Description = "Print every accepted beat, not only an agent's first." };
-    private readonly Option<bool> _json = new("--json") { Description = "Print events as JSON lines." };
+    private readonly Option<bool> _json;
 
-    /// <summary>Adds the <c>watch</c> verb to <paramref name="root"/> and its help page to <paramref name="pages"/>.</summary>
-    public static void Register(RootCommand root, IDictionary<CliCommand, HelpPage> pages, CliConsole console, Interruption interruption)
+    public WatchVerb(VerbContext context)
+        : base(context, "watch", "Watch heartbeats: report agents that stall and run a recovery command for them, safely and audited.", Usage, Notes)
     {
-        var watch = new WatchCommand(console, interruption).Build();
-        root.Subcommands.Add(watch);
-        pages[watch] = new(HelpUsage, HelpNotes);
-    }
-
-    /// <summary>Builds the <c>watch</c> verb.</summary>
-    public CliCommand Build()
-    {
-        var command = new CliCommand("watch", "Watch heartbeats: report agents that stall and run a recovery command for them, safely and audited.")
-        {
-            _socket, _threshold, _udp, _trustUdp, _allowCrossNamespace, _recoveryExec, _recoveryExecFile, _recoveryDebounce,
-            _recoveryTimeout, _recoveryEnv, _recoveryInheritEnv, _captureBytes, _auditFile, _exportFile, _metrics,
-            _metricsTokenFile, _capacity, _allBeats, _json,
-        };
-        command.SetAction((parse, _) => ExecuteAsync(parse));
-        return command;
+        Add(_socket);
+        Add(_threshold);
+        Add(_udp);
+        Add(_trustUdp);
+        Add(_allowCrossNamespace);
+        Add(_recoveryExec);
+        Add(_recoveryExecFile);
+        Add(_recoveryDebounce);
+        Add(_recoveryTimeout);
+        Add(_recoveryEnv);
+        Add(_recoveryInheritEnv);
+        Add(_captureBytes);
+        Add(_auditFile);
+        Add(_exportFile);
+        Add(_metrics);
+        Add(_metricsTokenFile);
+        Add(_capacity);
+        Add(_allBeats);
+        _json = AddJsonOption("Print events as JSON lines.");
+        SetAction((parse, _) => ExecuteAsync(parse));
     }
 
     private async Task<int> ExecuteAsync(ParseResult parse)
@@ -113,20 +114,19 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
         {
             // An ArgumentException names the library's parameter; the user knows the option, not the parameter.
             var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
-            console.WriteError($"watch: {message}");
-            return ExitCodes.Failure;
+            return Fail($"watch: {message}");
         }
 
         await using (watcher.ConfigureAwait(false))
         {
             if (!json)
             {
-                console.WriteError($"watch: listening on {string.Join(", ", watcher.Endpoints)}; stall after {Durations.Format(options.Engine.Threshold)}{(options.Recovery is { } r ? $"; recovery: {r}" : "")}{(watcher.MetricsEndpoint is { } m ? $"; metrics on http://{m}/metrics" : "")}.");
+                Console.WriteError($"watch: listening on {string.Join(", ", watcher.Endpoints)}; stall after {Durations.Format(options.Engine.Threshold)}{(options.Recovery is { } r ? $"; recovery: {r}" : "")}{(watcher.MetricsEndpoint is { } m ? $"; metrics on http://{m}/metrics" : "")}.");
             }
 
             try
             {
-                await Task.WhenAny(watcher.Completion, Task.Delay(Timeout.Infinite, interruption.StopRequested)).ConfigureAwait(false);
+                await Task.WhenAny(watcher.Completion, Task.Delay(Timeout.Infinite, Interruption.StopRequested)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -134,8 +134,7 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
 
             if (watcher.Completion.IsFaulted)
             {
-                console.WriteError($"watch: stopped after an error: {watcher.Completion.Exception!.InnerException!.Message}");
-                return ExitCodes.Failure;
+                return Fail($"watch: stopped after an error: {watcher.Completion.Exception!.InnerException!.Message}");
             }
         }
 
@@ -151,14 +150,14 @@ internal sealed class WatchCommand(CliConsole console, Interruption interruption
 
         if (json)
         {
-            console.Out.WriteLine(JsonLine.Write(writer => WatchEventFormat.WriteJson(writer, e, DateTimeOffset.UtcNow)));
+            Console.Out.WriteLine(JsonLine.Write(writer => WatchEventFormat.WriteJson(writer, e, DateTimeOffset.UtcNow)));
         }
         else
         {
-            console.Out.WriteLine(WatchEventFormat.Format(e));
+            Console.Out.WriteLine(WatchEventFormat.Format(e));
         }
 
-        console.Out.Flush();
+        Console.Out.Flush();
     }
 
     private (WatcherOptions Options, bool Json, bool AllBeats) Read(ParseResult parse)

@@ -1,57 +1,50 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Tether.Testing;
-using CliCommand = System.CommandLine.Command;
 
 namespace Tether.Cli.Commands;
 
-// tether cassette show FILE [--json]
-internal sealed partial class CassetteCommand
+/// <summary><c>tether cassette show FILE [--json]</c>: lists the runs a cassette holds.</summary>
+internal sealed class CassetteShowVerb : CassetteVerb
 {
     /// <summary>How much of an output's first line <c>show</c> prints.</summary>
     private const int PreviewLength = 60;
 
-    private (CliCommand, HelpPage) BuildShow()
+    private const string Usage = "FILE [--json]";
+
+    private const string Notes = """
+        Text output starts with one line naming FILE and the number of entries, then, for each entry, its
+        index and command line, followed by indented lines: cwd (when the run set one), stdin (when it had
+        any), env (the names of the variables it set; values are never recorded), outcome (exit N,
+        signal N, timed out), and stdout and stderr as their size and first line. Control characters are
+        shown escaped (\x1b), so printing a cassette never drives the terminal.
+
+        With --json the whole cassette is one JSON object on one line, output in full:
+          {"version":1,"entries":[{"program":"git","args":["status"],"cwd":null,"stdin_digest":null,
+           "has_stdin":false,"env_names":[],"stdout":"...","stderr":"","code":0,"timed_out":false,
+           "signal":null}]}
+        code is null when the run did not exit; signal is null when it exited, timed out, or was killed
+        by a signal the cassette does not know.
+
+        Exit codes: 0 listed; 1 FILE does not exist or is not a valid cassette; 2 a bad option.
+
+        Examples:
+          tether cassette show tests/cassettes/build.json
+          tether cassette show tests/cassettes/build.json --json | jq -r '.entries[0].stdout'
+
+        """;
+
+    public CassetteShowVerb(VerbContext context)
+        : base(context, "show", "List the runs a cassette holds: command line, working directory, outcome, and the size and first line of stdout and stderr.", Usage, Notes)
     {
-        var file = FileArgument();
-        var json = JsonOption("Print one JSON object: version and entries, each with the cassette's own field names (program, args, cwd, stdin_digest, has_stdin, env_names, stdout, stderr, code, timed_out, signal); every key always present.");
-        var command = new CliCommand("show", "List the runs a cassette holds: command line, working directory, outcome, and the size and first line of stdout and stderr.")
-        {
-            file, json,
-        };
-        command.SetAction(parse =>
-        {
-            var path = FilePath(parse.GetValue(file), "show");
-            return Show(path, parse.GetValue(json));
-        });
-        return (command, new("FILE [--json]", """
-            Text output starts with one line naming FILE and the number of entries, then, for each entry, its
-            index and command line, followed by indented lines: cwd (when the run set one), stdin (when it had
-            any), env (the names of the variables it set; values are never recorded), outcome (exit N,
-            signal N, timed out), and stdout and stderr as their size and first line. Control characters are
-            shown escaped (\x1b), so printing a cassette never drives the terminal.
-
-            With --json the whole cassette is one JSON object on one line, output in full:
-              {"version":1,"entries":[{"program":"git","args":["status"],"cwd":null,"stdin_digest":null,
-               "has_stdin":false,"env_names":[],"stdout":"...","stderr":"","code":0,"timed_out":false,
-               "signal":null}]}
-            code is null when the run did not exit; signal is null when it exited, timed out, or was killed
-            by a signal the cassette does not know.
-
-            Exit codes: 0 listed; 1 FILE does not exist or is not a valid cassette; 2 a bad option.
-
-            Examples:
-              tether cassette show tests/cassettes/build.json
-              tether cassette show tests/cassettes/build.json --json | jq -r '.entries[0].stdout'
-
-            """));
+        var json = AddJsonOption("Print one JSON object: version and entries, each with the cassette's own field names (program, args, cwd, stdin_digest, has_stdin, env_names, stdout, stderr, code, timed_out, signal); every key always present.");
+        SetAction(parse => Show(FilePath(parse), parse.GetValue(json)));
     }
 
     private int Show(string path, bool json)
     {
-        var (cassette, _, error) = Load("show", path);
+        var (cassette, _, error) = Load(path);
         if (cassette is null)
         {
             return Fail(error!);
@@ -59,7 +52,7 @@ internal sealed partial class CassetteCommand
 
         if (json)
         {
-            WriteLine(Json(writer =>
+            WriteLine(JsonLine.Write(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("version", Cassette.FormatVersion);
@@ -182,6 +175,4 @@ internal sealed partial class CassetteCommand
         var preview = first.Length > PreviewLength ? first[..PreviewLength] + "…" : first;
         return string.Create(CultureInfo.InvariantCulture, $"{bytes} {(bytes == 1 ? "byte" : "bytes")}, {lines} {(lines == 1 ? "line" : "lines")}: \"{Printable(preview)}\"");
     }
-
-    private static string Printable(string text) => TerminalText.Printable(text);
 }

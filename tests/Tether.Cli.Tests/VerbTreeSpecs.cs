@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Tether.Cli.Tests.Infrastructure;
+using CliCommand = System.CommandLine.Command;
+
+namespace Tether.Cli.Tests;
+
+/// <summary>Every verb is built one way: a <see cref="Verb"/> with an action, grouped by a <see cref="VerbGroup"/> that only groups.</summary>
+public sealed class VerbTreeSpecs
+{
+    [Fact]
+    public void Every_command_under_the_root_is_a_verb_or_a_group_of_verbs()
+    {
+        var root = Root();
+
+        var commands = Descendants(root).ToList();
+
+        Assert.NotEmpty(commands);
+        Assert.All(commands, command => Assert.IsAssignableFrom<Verb>(command));
+        Assert.All(commands.OfType<VerbGroup>(), group =>
+        {
+            Assert.Null(group.Action);
+            Assert.NotEmpty(group.Subcommands);
+        });
+        Assert.All(commands.Where(c => c is not VerbGroup), verb =>
+        {
+            Assert.NotNull(verb.Action);
+            Assert.Empty(verb.Subcommands);
+        });
+    }
+
+    [Fact]
+    public void The_verbs_are_the_ones_the_help_lists()
+    {
+        var root = Root();
+
+        var paths = Descendants(root).Select(Path).ToList();
+
+        Assert.Equal(
+            [
+                "run", "cassette", "cassette show", "cassette verify",
+                "journal", "journal append", "journal show", "journal tail", "journal verify", "journal stats", "journal prune",
+                "beat", "watch",
+                "rec", "rec init", "rec start", "rec stop", "rec status", "rec list", "rec show", "rec search", "rec rename",
+                "rec tag", "rec untag", "rec delete", "rec copy", "rec diff", "rec stats", "rec replay", "rec export",
+                "rec import", "rec doctor",
+                "audit", "audit verify",
+            ],
+            paths);
+    }
+
+    [Fact]
+    public void A_json_option_is_a_flag_that_says_what_it_prints()
+    {
+        var root = Root();
+
+        var json = Descendants(root).SelectMany(c => c.Options).Where(o => o.Name == "--json").ToList();
+
+        Assert.NotEmpty(json);
+        Assert.All(json, option =>
+        {
+            Assert.IsType<Option<bool>>(option);
+            Assert.False(string.IsNullOrWhiteSpace(option.Description));
+        });
+    }
+
+    private static RootCommand Root()
+    {
+        using var interruption = new Interruption();
+        return TetherApp.Build(new VerbContext(new CapturedConsole().Console, interruption, ProcessRunner.Default));
+    }
+
+    private static IEnumerable<CliCommand> Descendants(CliCommand command)
+    {
+        foreach (var child in command.Subcommands)
+        {
+            yield return child;
+            foreach (var grandchild in Descendants(child))
+            {
+                yield return grandchild;
+            }
+        }
+    }
+
+    private static string Path(CliCommand command) =>
+        command.Parents.OfType<CliCommand>().FirstOrDefault() is { } parent and not RootCommand ? Path(parent) + " " + command.Name : command.Name;
+}
