@@ -23,7 +23,7 @@ internal static unsafe class KernelFile
 
         fixed (byte* p = pathBytes)
         {
-            var fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(p, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0);
             if (fd < 0)
             {
                 return -1;
@@ -77,7 +77,7 @@ internal static unsafe class KernelFile
         fixed (byte* p = pathBytes)
         fixed (byte* c = content)
         {
-            var fd = Libc.open(p, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(p, OpenFlags.WriteOnly | OpenFlags.CloseOnExec, 0);
             if (fd < 0)
             {
                 return Marshal.GetLastPInvokeError();
