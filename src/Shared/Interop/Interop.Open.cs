@@ -15,8 +15,7 @@ internal static unsafe partial class Libc
     /// (/proc and cgroupfs reads on every spawn, the spawn gate). Anything that keeps a descriptor uses
     /// <see cref="Open(string, OpenFlags, int)"/>.
     /// </summary>
-    [LibraryImport(LibraryName, SetLastError = true)]
-    public static partial int open(byte* path, OpenFlags flags, int mode);
+    public static int open(byte* path, OpenFlags flags, int mode) => open_native(path, NativeOpenFlags(flags), mode);
 
     /// <summary>
     /// Opens <paramref name="path"/> as an owned handle. On failure the handle is invalid
@@ -37,4 +36,21 @@ internal static unsafe partial class Libc
             return new SafeFileHandle(fd, ownsHandle: true);
         }
     }
+
+    /// <summary>
+    /// <paramref name="flags"/> in this architecture's numbering: <see cref="OpenFlags"/> uses the generic Linux values;
+    /// on ARM and POWER, O_DIRECTORY and O_NOFOLLOW have other bits (asm/fcntl.h).
+    /// </summary>
+    public static int NativeOpenFlags(OpenFlags flags) => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 or Architecture.RiscV64 or Architecture.LoongArch64 or Architecture.S390x => (int)flags,
+        Architecture.Arm64 or Architecture.Arm or Architecture.Ppc64le =>
+            ((int)flags & ~(int)(OpenFlags.Directory | OpenFlags.NoFollow))
+            | ((flags & OpenFlags.Directory) != 0 ? 0x4000 : 0)
+            | ((flags & OpenFlags.NoFollow) != 0 ? 0x8000 : 0),
+        var other => throw new PlatformNotSupportedException($"The open(2) flags of {other} are not known here; Tether opens files only where it knows them."),
+    };
+
+    [LibraryImport(LibraryName, EntryPoint = "open", SetLastError = true)]
+    private static partial int open_native(byte* path, int flags, int mode);
 }

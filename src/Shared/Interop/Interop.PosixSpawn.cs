@@ -30,8 +30,12 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName)]
     public static partial int posix_spawn_file_actions_addchdir_np(void* fileActions, byte* path);
 
-    [LibraryImport(LibraryName)]
-    public static partial int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, OpenFlags flags, int mode);
+    /// <summary><c>posix_spawn_file_actions_addopen</c>, with the flags in this architecture's numbering.</summary>
+    public static int posix_spawn_file_actions_addopen(void* fileActions, int fd, byte* path, OpenFlags flags, int mode) =>
+        posix_spawn_file_actions_addopen_native(fileActions, fd, path, NativeOpenFlags(flags), mode);
+
+    [LibraryImport(LibraryName, EntryPoint = "posix_spawn_file_actions_addopen")]
+    private static partial int posix_spawn_file_actions_addopen_native(void* fileActions, int fd, byte* path, int flags, int mode);
 
     [LibraryImport(LibraryName)]
     public static partial int posix_spawn_file_actions_addclose(void* fileActions, int fd);

@@ -18,6 +18,7 @@ internal static partial class Libc
     public const int S_IFLNK = 0xA000;
     public const int S_IFREG = 0x8000;
     public const int S_IFDIR = 0x4000;
+    public const int S_IFIFO = 0x1000;
 
     /// <summary><c>AT_FDCWD</c> as a handle: paths are relative to the current directory. Never closed.</summary>
     public static readonly SafeFileHandle CurrentDirectory = new(-100, ownsHandle: false);

@@ -1,6 +1,7 @@
 namespace Tether.Interop;
 
-/// <summary>The <c>O_*</c> flags of <c>open(2)</c> (Linux x64/arm64 values).</summary>
+/// <summary>The <c>O_*</c> flags of <c>open(2)</c>, in the generic Linux numbering (x64); <see cref="Libc.NativeOpenFlags"/>
+/// gives this architecture's.</summary>
 [Flags]
 #pragma warning disable CA1711 // the name is the C concept's
 internal enum OpenFlags
@@ -20,6 +21,9 @@ internal enum OpenFlags
 
     /// <summary><c>O_EXCL</c>: with <see cref="Create"/>, fail if the name exists (even as a dangling symbolic link).</summary>
     Exclusive = 0x80,
+
+    /// <summary><c>O_NOCTTY</c>: a terminal opened does not become the controlling terminal.</summary>
+    NoControllingTerminal = 0x100,
 
     /// <summary><c>O_APPEND</c>.</summary>
     Append = 0x400,
