@@ -10,6 +10,13 @@ internal static partial class DurableFile
     private const Libc.StatxMask StatusFields =
         Libc.StatxMask.Type | Libc.StatxMask.Mode | Libc.StatxMask.Inode | Libc.StatxMask.Size | Libc.StatxMask.LinkCount | Libc.StatxMask.Owner;
 
+    // Counted per thread so a spec can see that an operation synced its directory, whatever else runs in parallel.
+    [ThreadStatic]
+    private static int t_directorySyncs;
+
+    /// <summary>How many directory syncs have completed on the calling thread (what specs check durability by).</summary>
+    public static int DirectorySyncsOnThisThread => t_directorySyncs;
+
     /// <summary>fsyncs a directory, so that entries created, renamed or removed in it survive a crash.</summary>
     public static void SyncDirectory(string directory)
     {
@@ -20,6 +27,7 @@ internal static partial class DurableFile
         }
 
         FullSync(handle, directory);
+        t_directorySyncs++;
     }
 
     /// <summary>The status of <paramref name="path"/> itself (a symbolic link is not followed), or null when it does not exist.</summary>

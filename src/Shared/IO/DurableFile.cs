@@ -16,9 +16,6 @@ internal static partial class DurableFile
     /// <summary>Owner read/write: the mode of every file Tether creates.</summary>
     public const int OwnerOnlyFile = Libc.OwnerOnlyFileMode;
 
-    /// <summary>The permission bits a file may have beyond the owner's: any of them makes a file not owner-only.</summary>
-    public const int GroupAndOtherBits = 0x3F; // 0077
-
     /// <summary>Opens an existing regular file for reading and writing; refuses a symbolic link.</summary>
     public static SafeFileHandle OpenExisting(string path) => Open(path, OpenFlags.ReadWrite, "opening");
 
@@ -54,18 +51,18 @@ internal static partial class DurableFile
     }
 
     /// <summary>
-    /// Makes an open file owner-only: removes any group and other permission bits (the file's owner may always do
-    /// that). Returns whether the mode had to change.
+    /// Makes an existing file owner-only: a mode with any bit beyond owner read/write is set to exactly 0600 (the file's
+    /// owner may always do that; through the open handle, so never through a link). Returns whether it had to change.
     /// </summary>
     public static bool TightenToOwnerOnly(SafeFileHandle handle, string path)
     {
         var status = Stat(handle, path);
-        if ((status.Mode & GroupAndOtherBits) == 0)
+        if ((status.Permissions & ~OwnerOnlyFile) == 0)
         {
             return false;
         }
 
-        var mode = (uint)(status.Mode & 0x1C0); // keep the owner's rwx only
+        const uint mode = OwnerOnlyFile;
         bool added = false;
         handle.DangerousAddRef(ref added);
         try

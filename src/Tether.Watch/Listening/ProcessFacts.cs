@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Tether.Watch.Interop;
+using Tether.Interop;
 
 namespace Tether.Watch;
 
@@ -176,15 +176,7 @@ internal static class ProcessFacts
         }
 
         // stat follows the magic link to the namespace's nsfs inode; (device, inode) names the namespace (namespaces(7)).
-        var path = Libc.NullTerminated($"/proc/{process}/ns/pid");
-        Libc.Statx status;
-        int result;
-        fixed (byte* p = path)
-        {
-            result = Libc.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_INO, &status);
-        }
-
-        if (result != 0)
+        if (Libc.statx(Libc.CurrentDirectory, $"/proc/{process}/ns/pid", 0, Libc.StatxMask.Inode, out var status) != 0)
         {
             errno = Marshal.GetLastPInvokeError();
             return null;
