@@ -71,7 +71,7 @@ internal static unsafe class KernelFile
         Span<byte> pathBytes = stackalloc byte[MaxPath];
         if (!Encode(path, pathBytes))
         {
-            return 36; // ENAMETOOLONG
+            return Libc.ENAMETOOLONG;
         }
 
         fixed (byte* p = pathBytes)
@@ -86,7 +86,7 @@ internal static unsafe class KernelFile
             try
             {
                 var n = Libc.write(fd, c, content.Length);
-                return n == content.Length ? 0 : n < 0 ? Marshal.GetLastPInvokeError() : 5 /* EIO: short write */;
+                return n == content.Length ? 0 : n < 0 ? Marshal.GetLastPInvokeError() : Libc.EIO; // a short write
             }
             finally
             {
