@@ -167,6 +167,9 @@ internal static class SessionFiles
     public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, Action<string>? beforeRename) =>
         DurableFile.ReplaceAtomically(path, content, beforeRename);
 
-    /// <summary>The side files of torn tails cut off a session file.</summary>
-    public static IEnumerable<string> TornSidecars(string path) => DurableFile.TornTailSideFiles(path);
+    /// <summary>The side files of torn tails cut off a session file: <c>torn-*.bin</c>, and the <c>{file}.torn-{offset}</c>
+    /// files earlier releases wrote.</summary>
+    public static IEnumerable<string> TornSidecars(string path) =>
+        DurableFile.TornTailSideFiles(path)
+            .Concat(System.IO.Directory.EnumerateFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".torn-*"));
 }
