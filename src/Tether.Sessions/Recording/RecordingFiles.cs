@@ -25,7 +25,6 @@ internal sealed class RecordingFiles
     private const string LockFileName = ".lock";
 
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private static long s_sequence;
 
     private RecordingFiles(string directory) => Directory = directory;
 
@@ -141,26 +140,10 @@ internal sealed class RecordingFiles
         DurableFile.CreateNew(path).Dispose();
     }
 
-    /// <summary>Writes <paramref name="content"/> to a new owner-only temporary file and renames it to
-    /// <paramref name="path"/>: a reader (the shell's <c>-e</c> test included) sees no file or the whole file.</summary>
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content)
-    {
-        var temporary = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Interlocked.Increment(ref s_sequence)}.tmp");
-        try
-        {
-            using (var handle = DurableFile.CreateNew(temporary))
-            {
-                DurableFile.WriteAll(handle, content, 0, temporary);
-            }
-
-            DurableFile.Rename(temporary, path);
-        }
-        catch
-        {
-            DurableFile.Delete(temporary);
-            throw;
-        }
-    }
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically
+    /// (<see cref="DurableFile.ReplaceAtomically"/>): a reader (the shell's <c>-e</c> test included) sees no file or the
+    /// whole file, and a crash leaves the old file or the new one.</summary>
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content) => DurableFile.ReplaceAtomically(path, content);
 
     /// <summary>Reads a file of ours, refusing a symbolic link and anything larger than <paramref name="limit"/> bytes;
     /// null when it does not exist.</summary>
