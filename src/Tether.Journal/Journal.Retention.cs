@@ -1,3 +1,4 @@
+using Tether.IO;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling;
@@ -9,7 +10,7 @@ public sealed partial class Journal
     private JournalPruneReport Prune(RetentionPolicy policy)
     {
         var segments = JournalLayout.ListSegments(Directory);
-        var sizes = segments.Select(segment => PosixFile.TryStat(segment.Path)?.Size ?? 0).ToArray();
+        var sizes = segments.Select(segment => DurableFile.TryStat(segment.Path)?.Size ?? 0).ToArray();
         var remainingCount = segments.Count;
         var remainingBytes = sizes.Sum();
         var cutoff = policy.MaxAge is { } age ? _time.GetUtcNow() - age : (DateTimeOffset?)null;
@@ -48,7 +49,7 @@ public sealed partial class Journal
                 break;
             }
 
-            PosixFile.Delete(segment.Path);
+            DurableFile.Delete(segment.Path);
             deleted.Add(new PrunedSegment(segment.Name, segment.FirstSeq, sizes[i], reason.Value));
             remainingCount--;
             remainingBytes -= sizes[i];
@@ -57,7 +58,7 @@ public sealed partial class Journal
 
         if (deleted.Count > 0)
         {
-            PosixFile.SyncDirectory(Directory);
+            DurableFile.SyncDirectory(Directory);
         }
 
         return new JournalPruneReport(deleted, remainingCount, remainingBytes, note);
@@ -67,8 +68,8 @@ public sealed partial class Journal
     {
         try
         {
-            using var handle = PosixFile.OpenExisting(segment.Path);
-            var status = PosixFile.Stat(handle, segment.Path);
+            using var handle = DurableFile.OpenExisting(segment.Path);
+            var status = DurableFile.Stat(handle, segment.Path);
             return TailLocator.Locate(handle, Directory, segment, status.Size).LastRecord?.Timestamp;
         }
         catch (Exception e) when (e is IOException or JournalException)

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
+using Tether.Interop;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling;
@@ -48,20 +50,20 @@ public sealed partial class Journal
     {
         for (var attempt = 0; ; attempt++)
         {
-            PosixFile.LockExclusive(_lock, _lockPath);
-            var onDisk = PosixFile.TryStat(_lockPath);
-            if (onDisk is { } status && status.SameFileAs(PosixFile.Stat(_lock, _lockPath)))
+            DurableFile.LockExclusive(_lock, _lockPath);
+            var onDisk = DurableFile.TryStat(_lockPath);
+            if (onDisk is { } status && status.SameFileAs(DurableFile.Stat(_lock, _lockPath)))
             {
                 return;
             }
 
             // The lock file was removed or replaced: a lock on the old inode would exclude nobody.
-            PosixFile.Unlock(_lock, _lockPath);
+            DurableFile.Unlock(_lock, _lockPath);
             _lock.Dispose();
-            _lock = PosixFile.OpenOrCreate(_lockPath);
+            _lock = DurableFile.OpenOrCreate(_lockPath);
             if (attempt > 100)
             {
-                throw new PosixIOException(Interop.Libc.EAGAIN, "locking (the lock file keeps being replaced)", _lockPath);
+                throw new PosixIOException(Libc.EAGAIN, "locking (the lock file keeps being replaced)", _lockPath);
             }
         }
     }
@@ -70,13 +72,13 @@ public sealed partial class Journal
     {
         try
         {
-            PosixFile.Unlock(_lock, _lockPath);
+            DurableFile.Unlock(_lock, _lockPath);
         }
         catch (IOException)
         {
             // Closing the descriptor releases the lock for certain.
             _lock.Dispose();
-            _lock = PosixFile.OpenOrCreate(_lockPath);
+            _lock = DurableFile.OpenOrCreate(_lockPath);
         }
     }
 
@@ -107,14 +109,14 @@ public sealed partial class Journal
     /// </summary>
     private bool IsTailCurrent(TailSegment tail)
     {
-        var status = PosixFile.TryStat(tail.Segment.Path);
+        var status = DurableFile.TryStat(tail.Segment.Path);
         if (status is not { } s || !s.SameFileAs(tail.Identity) || s.Size != tail.Length)
         {
             return false;
         }
 
         return tail.NextSeq == tail.Segment.FirstSeq
-            || PosixFile.TryStat(Path.Combine(Directory, JournalLayout.SegmentName(tail.NextSeq))) is null;
+            || DurableFile.TryStat(Path.Combine(Directory, JournalLayout.SegmentName(tail.NextSeq))) is null;
     }
 
     /// <summary>Forgets the cached tail (syncing buffered data first), so the next commit reads it from disk.</summary>
@@ -141,11 +143,11 @@ public sealed partial class Journal
         {
             var name = JournalLayout.SegmentName(1);
             var first = new SegmentFile(1, name, Path.Combine(Directory, name));
-            var created = PosixFile.CreateNew(first.Path);
+            var created = DurableFile.CreateNew(first.Path);
             try
             {
-                PosixFile.SyncDirectory(Directory);
-                _tail = new TailSegment(first, created, PosixFile.Stat(created, first.Path), 0, 1);
+                DurableFile.SyncDirectory(Directory);
+                _tail = new TailSegment(first, created, DurableFile.Stat(created, first.Path), 0, 1);
             }
             catch
             {
@@ -160,22 +162,22 @@ public sealed partial class Journal
         SafeFileHandle handle;
         try
         {
-            handle = PosixFile.OpenExisting(last.Path);
+            handle = DurableFile.OpenExisting(last.Path);
         }
-        catch (PosixIOException e) when (e.Errno is Interop.Libc.ELOOP or Interop.Libc.EINVAL)
+        catch (PosixIOException e) when (e.Errno is Libc.ELOOP or Libc.EINVAL)
         {
             throw new JournalFormatException(Directory, $"the last segment {last.Name} is a symbolic link or not a regular file, and the journal never writes through one");
         }
 
         try
         {
-            var status = PosixFile.Stat(handle, last.Path);
+            var status = DurableFile.Stat(handle, last.Path);
             var end = TailLocator.Locate(handle, Directory, last, status.Size);
             var next = end.LastRecord is { } record ? record.Seq + 1 : last.FirstSeq;
             JournalEntry? repair = null;
             if (end.TornLength > 0)
             {
-                repair = Repair(handle, last, end, status.Size, next);
+                repair = Repair(handle, last, end, next);
             }
 
             _tail = new TailSegment(last, handle, status, end.ValidEnd, next);
@@ -189,82 +191,30 @@ public sealed partial class Journal
     }
 
     /// <summary>
-    /// Moves the torn bytes to a sidecar file (created 0600, synced, directory synced) and only then cuts them off the
-    /// segment: if anything fails before the cut, the segment is left as it was.
+    /// Moves the torn bytes to a side file (<see cref="DurableFile.MoveTornTail"/>: created 0600, synced, directory synced)
+    /// and only then cuts them off the segment: if anything fails before the cut, the segment is left as it was.
     /// </summary>
-    private JournalEntry Repair(SafeFileHandle handle, SegmentFile segment, SegmentTail end, long size, ulong nextSeq)
+    private JournalEntry Repair(SafeFileHandle handle, SegmentFile segment, SegmentTail end, ulong nextSeq)
     {
-        var offset = end.ValidEnd;
-        var length = size - offset;
-        var torn = new byte[length];
-        var read = PosixFile.ReadAt(handle, torn, offset, segment.Path);
-        if (read != length)
-        {
-            throw new PosixIOException(Interop.Libc.EIO, "reading the torn tail (the file shrank)", segment.Path);
-        }
-
-        var now = _time.GetUtcNow();
-        string sidecarName = "";
-        string sidecarPath = "";
-        SafeFileHandle? sidecar = null;
-        for (var attempt = 0; sidecar is null; attempt++)
-        {
-            sidecarName = JournalLayout.SidecarName(segment.Name, offset, now, attempt);
-            sidecarPath = Path.Combine(Directory, sidecarName);
-            try
-            {
-                sidecar = PosixFile.CreateNew(sidecarPath);
-            }
-            catch (PosixIOException e) when (e.Errno == Interop.Libc.EEXIST && attempt < 100)
-            {
-            }
-        }
-
-        try
+        var moved = DurableFile.MoveTornTail(handle, segment.Path, end.ValidEnd, _time.GetUtcNow(), sidePath =>
         {
             if (_options.Faults?.Next(FaultPoint.SidecarWrite) is int errno and not 0)
             {
-                throw new PosixIOException(errno, "writing", sidecarPath);
+                throw new PosixIOException(errno, "writing", sidePath);
             }
-
-            PosixFile.WriteAll(sidecar, torn, 0, sidecarPath);
-            PosixFile.FullSync(sidecar, sidecarPath);
-        }
-        catch
-        {
-            sidecar.Dispose();
-            TryDelete(sidecarPath);
-            throw;
-        }
-
-        sidecar.Dispose();
-        PosixFile.SyncDirectory(Directory);
-        PosixFile.Truncate(handle, offset, segment.Path);
-        PosixFile.DataSync(handle, segment.Path);
+        });
         _counters.Increment(ref _counters.Syncs);
         _counters.Increment(ref _counters.TornTailsRepaired);
-        _counters.Add(ref _counters.TornBytesSaved, length);
+        _counters.Add(ref _counters.TornBytesSaved, moved.Bytes);
 
         return new JournalEntry(TailRepairedType, null, new JsonObject
         {
             ["segment"] = segment.Name,
-            ["offset"] = offset,
-            ["bytes"] = length,
-            ["sidecar"] = sidecarName,
+            ["offset"] = moved.Offset,
+            ["bytes"] = moved.Bytes,
+            ["sidecar"] = moved.SideFileName,
             ["reason"] = end.TornReason,
             ["next_seq"] = nextSeq,
         }, allowReserved: true);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            PosixFile.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: an empty or partial sidecar holds nothing the segment does not still hold.
-        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Tether.IO;
+using Tether.Interop;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling;
@@ -250,12 +252,12 @@ public sealed partial class Journal
             var data = buffer.WrittenSpan;
             if (_options.Faults?.Next(FaultPoint.Write) is int errno and not 0)
             {
-                PosixFile.WriteAll(tail.Handle, data[..(data.Length / 2)], offset, tail.Segment.Path);
+                DurableFile.WriteAll(tail.Handle, data[..(data.Length / 2)], offset, tail.Segment.Path);
                 _options.Faults.Next(FaultPoint.AfterPartialWrite);
                 throw new PosixIOException(errno, "writing", tail.Segment.Path);
             }
 
-            PosixFile.WriteAll(tail.Handle, data, offset, tail.Segment.Path);
+            DurableFile.WriteAll(tail.Handle, data, offset, tail.Segment.Path);
             tail.Length = offset + data.Length;
             if (sync)
             {
@@ -292,11 +294,11 @@ public sealed partial class Journal
 
         var name = JournalLayout.SegmentName(firstSeq);
         var segment = new SegmentFile(firstSeq, name, Path.Combine(Directory, name));
-        var handle = PosixFile.CreateNew(segment.Path);
+        var handle = DurableFile.CreateNew(segment.Path);
         try
         {
-            PosixFile.SyncDirectory(Directory);
-            _tail = new TailSegment(segment, handle, PosixFile.Stat(handle, segment.Path), 0, firstSeq);
+            DurableFile.SyncDirectory(Directory);
+            _tail = new TailSegment(segment, handle, DurableFile.Stat(handle, segment.Path), 0, firstSeq);
         }
         catch
         {
@@ -312,7 +314,7 @@ public sealed partial class Journal
     {
         try
         {
-            PosixFile.Truncate(tail.Handle, offset, tail.Segment.Path);
+            DurableFile.Truncate(tail.Handle, offset, tail.Segment.Path);
             tail.Length = offset;
         }
         catch (IOException)
@@ -330,7 +332,7 @@ public sealed partial class Journal
             throw new PosixIOException(errno, "syncing", tail.Segment.Path);
         }
 
-        PosixFile.DataSync(tail.Handle, tail.Segment.Path);
+        DurableFile.DataSync(tail.Handle, tail.Segment.Path);
         _counters.Increment(ref _counters.Syncs);
         _dirty = false;
     }
@@ -523,10 +525,10 @@ public sealed partial class Journal
             ? " Free space on the file system, then try again."
             : e.Errno switch
             {
-                Interop.Libc.EACCES or Interop.Libc.EPERM => " Check the permissions of the journal directory and its files.",
-                Interop.Libc.EROFS => " The file system is read-only.",
-                Interop.Libc.EIO => " The device reported an I/O error; check the disk.",
-                Interop.Libc.ELOOP => " Remove the symbolic link; the journal never writes through one.",
+                Libc.EACCES or Libc.EPERM => " Check the permissions of the journal directory and its files.",
+                Libc.EROFS => " The file system is read-only.",
+                Libc.EIO => " The device reported an I/O error; check the disk.",
+                Libc.ELOOP => " Remove the symbolic link; the journal never writes through one.",
                 _ => "",
             };
         var outcome = verb switch

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling;
@@ -226,7 +227,7 @@ public sealed partial class Journal : IAsyncDisposable
     {
         try
         {
-            var status = PosixFile.TryStat(directory);
+            var status = DurableFile.TryStat(directory);
             if (status is null && !create)
             {
                 throw new DirectoryNotFoundException($"No journal at '{directory}': the directory does not exist.");
@@ -240,7 +241,7 @@ public sealed partial class Journal : IAsyncDisposable
                 }
 
                 System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                status = PosixFile.TryStat(directory);
+                status = DurableFile.TryStat(directory);
             }
 
             if (status is { IsSymbolicLink: true })
@@ -253,12 +254,12 @@ public sealed partial class Journal : IAsyncDisposable
                 throw new JournalFormatException(directory, "it is not a directory");
             }
 
-            if (!create && PosixFile.TryStat(Path.Combine(directory, JournalLayout.ManifestName)) is null)
+            if (!create && DurableFile.TryStat(Path.Combine(directory, JournalLayout.ManifestName)) is null)
             {
                 throw new JournalFormatException(directory, $"it has no {JournalLayout.ManifestName}, so it is not a Tether journal");
             }
 
-            return PosixFile.OpenOrCreate(Path.Combine(directory, JournalLayout.LockName));
+            return DurableFile.OpenOrCreate(Path.Combine(directory, JournalLayout.LockName));
         }
         catch (PosixIOException e)
         {

@@ -1,3 +1,4 @@
+using Tether.IO;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling.Tests;
@@ -41,12 +42,12 @@ public sealed class RotationSpecs
         await using var journal = await temp.OpenAsync(SmallSegments);
         await journal.AppendManyAsync(10);
         var firstPath = temp.SegmentPath(temp.Segments()[0]);
-        var identity = PosixFile.TryStat(firstPath)!.Value;
+        var identity = DurableFile.TryStat(firstPath)!.Value;
         var content = File.ReadAllBytes(firstPath);
 
         await journal.AppendManyAsync(150);
 
-        var after = PosixFile.TryStat(firstPath)!.Value;
+        var after = DurableFile.TryStat(firstPath)!.Value;
         Assert.True(after.SameFileAs(identity));
         Assert.Equal(content, File.ReadAllBytes(firstPath).AsSpan(0, content.Length).ToArray());
     }

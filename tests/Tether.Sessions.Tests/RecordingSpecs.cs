@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Tether.ProcFs;
 
 namespace Tether.Sessions.Tests;
 
@@ -371,7 +372,7 @@ public sealed class RecordingSpecs
         var untold = RecordingShell.From(_ => null);
 
         Assert.Equal(new RecordingShell(4242, "zsh"), told);
-        Assert.Equal(ShellProcess.ReadStat(Me)?.ParentPid, untold.Pid);
+        Assert.Equal(ProcStat.Read(Me)?.ParentPid, untold.Pid);
     }
 
     private static void WriteSpool(RecordingSandbox sandbox, string key, string content) =>

@@ -110,7 +110,8 @@ public sealed class SessionStoreSpecs : IDisposable
         var load = _store.Load("crashed");
         Assert.True(load.IsClean, string.Join("; ", load.Problems));
         Assert.Equal(["docker compose up -d", "docker compose logs -f web", "docker compose down"], load.Session.Commands.Select(c => c.Command));
-        var sidecar = Assert.Single(Directory.GetFiles(_store.Directory, "*.torn-*"));
+        var sidecar = Assert.Single(Directory.GetFiles(_store.Directory, "torn-*.bin"));
+        Assert.StartsWith($"torn-{Path.GetFileNameWithoutExtension(path)}-", Path.GetFileName(sidecar), StringComparison.Ordinal);
         Assert.Equal(torn, File.ReadAllText(sidecar));
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(sidecar));
     }

@@ -136,6 +136,10 @@ public sealed class AuditLogSpecs : IDisposable
         Assert.Equal(3UL, repair.Seq);
         Assert.Equal($"repaired torn final row ({torn.Length} bytes)", repair["reason"]);
         Assert.Equal(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), repair["pid"]);
+        var side = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(LogPath)!, "torn-audit-*.bin"));
+        Assert.Equal(Path.GetFileName(side), repair["torn_file"]);
+        Assert.Equal(torn, File.ReadAllBytes(side));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(side));
         var after = AuditVerifier.Verify(LogPath);
         Assert.True(after.IsValid, after.ToString());
         Assert.Equal(4, after.Rows);

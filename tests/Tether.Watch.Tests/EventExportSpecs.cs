@@ -164,6 +164,33 @@ public sealed class EventExportSpecs : IDisposable
     }
 
     [Fact]
+    public void A_line_torn_by_a_crash_is_moved_to_a_side_file_on_open_and_the_next_line_starts_fresh()
+    {
+        using (var file = EventExportFile.Open(ExportPath, time: _clock))
+        {
+            file.Write(new WatchEvent.PidReused(At, 1));
+        }
+
+        var whole = File.ReadAllText(ExportPath);
+        File.AppendAllText(ExportPath, "2030-01-01T00:00:05.000Z\t5000\tpid_reu"); // the crash came mid-line
+
+        using (var file = EventExportFile.Open(ExportPath, time: _clock))
+        {
+            Assert.Equal(1, file.TornTailsMoved);
+            Assert.Equal(37, file.TornBytesMoved);
+            file.Write(new WatchEvent.PidReused(At, 2));
+        }
+
+        var lines = File.ReadAllLines(ExportPath);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith(whole, File.ReadAllText(ExportPath), StringComparison.Ordinal);
+        Assert.EndsWith("pid=2", lines[2]);
+        var side = Assert.Single(Directory.GetFiles(_temp.FullName, "torn-events-*.bin"));
+        Assert.Equal("2030-01-01T00:00:05.000Z\t5000\tpid_reu", File.ReadAllText(side));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(side));
+    }
+
+    [Fact]
     public void Reopening_appends_without_a_second_header()
     {
         using (var file = EventExportFile.Open(ExportPath, time: _clock))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tether.ProcFs;
 
 namespace Tether.Watch.Tests;
 
@@ -12,7 +13,7 @@ public sealed class ProcessFactsSpecs
     [InlineData("1234 ()) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654321")]
     public void The_start_time_is_field_22_counted_from_the_last_parenthesis_of_the_command_name(string stat)
     {
-        Assert.Equal(987654321UL, ProcessFacts.ParseStartTime(Encoding.UTF8.GetBytes(stat)));
+        Assert.Equal(987654321UL, ProcStat.Parse(Encoding.UTF8.GetBytes(stat))?.StartTime);
     }
 
     [Theory]
@@ -23,7 +24,7 @@ public sealed class ProcessFactsSpecs
     [InlineData("1234 (watch) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0  12345\n")]
     public void A_malformed_stat_line_has_no_start_time(string stat)
     {
-        Assert.Null(ProcessFacts.ParseStartTime(Encoding.UTF8.GetBytes(stat)));
+        Assert.Null(ProcStat.Parse(Encoding.UTF8.GetBytes(stat))?.StartTime);
     }
 
     [Fact]

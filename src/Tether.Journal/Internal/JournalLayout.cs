@@ -1,18 +1,18 @@
 using System.Globalization;
+using Tether.IO;
 
 namespace Tether.Journaling.Internal;
 
 /// <summary>
 /// The names of things in a journal directory: segments <c>&lt;first seq, 20 digits&gt;.jsonl</c>, the manifest
-/// <c>journal.json</c>, the lock file <c>journal.lock</c>, torn-tail sidecars <c>torn-&lt;segment&gt;-&lt;offset&gt;-&lt;time&gt;.bin</c>.
+/// <c>journal.json</c>, the lock file <c>journal.lock</c>, torn-tail side files <c>torn-&lt;segment&gt;-&lt;offset&gt;-&lt;time&gt;.bin</c>
+/// (<see cref="DurableFile.MoveTornTail"/>).
 /// </summary>
 internal static class JournalLayout
 {
     public const string ManifestName = "journal.json";
     public const string LockName = "journal.lock";
     public const string SegmentExtension = ".jsonl";
-    public const string SidecarPrefix = "torn-";
-    public const string SidecarExtension = ".bin";
     public const int SeqDigits = 20;
 
     /// <summary>The file name of the segment whose first record has <paramref name="firstSeq"/>.</summary>
@@ -48,11 +48,7 @@ internal static class JournalLayout
 
     /// <summary>The torn-tail sidecar files in <paramref name="directory"/>.</summary>
     public static List<string> ListSidecars(string directory) =>
-        Directory.EnumerateFiles(directory, SidecarPrefix + "*" + SidecarExtension).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>A sidecar name for torn bytes cut from <paramref name="segment"/> at <paramref name="offset"/>.</summary>
-    public static string SidecarName(string segment, long offset, DateTimeOffset now, int attempt) =>
-        string.Create(CultureInfo.InvariantCulture, $"{SidecarPrefix}{Path.GetFileNameWithoutExtension(segment)}-{offset}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'.'ffffff'Z'}{(attempt == 0 ? "" : "-" + attempt)}{SidecarExtension}");
+        Directory.EnumerateFiles(directory, DurableFile.TornTailPrefix + "*" + DurableFile.TornTailExtension).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
 }
 
 /// <summary>A segment file: its name and the seq its first record has (or will have, while empty).</summary>

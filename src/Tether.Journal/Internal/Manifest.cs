@@ -1,5 +1,6 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Tether.IO;
 
 namespace Tether.Journaling.Internal;
 
@@ -19,7 +20,7 @@ internal static class Manifest
     public static bool Check(string directory)
     {
         var path = Path.Combine(directory, JournalLayout.ManifestName);
-        var status = PosixFile.TryStat(path);
+        var status = DurableFile.TryStat(path);
         if (status is null)
         {
             return false;
@@ -68,14 +69,14 @@ internal static class Manifest
     {
         var path = Path.Combine(directory, JournalLayout.ManifestName);
         var temp = Path.Combine(directory, $".{JournalLayout.ManifestName}.{Environment.ProcessId}.tmp");
-        PosixFile.Delete(temp);
-        using (var handle = PosixFile.CreateNew(temp))
+        DurableFile.Delete(temp);
+        using (var handle = DurableFile.CreateNew(temp))
         {
-            PosixFile.WriteAll(handle, Content, 0, temp);
-            PosixFile.FullSync(handle, temp);
+            DurableFile.WriteAll(handle, Content, 0, temp);
+            DurableFile.FullSync(handle, temp);
         }
 
-        PosixFile.Rename(temp, path);
-        PosixFile.SyncDirectory(directory);
+        DurableFile.Rename(temp, path);
+        DurableFile.SyncDirectory(directory);
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Tether.ProcFs;
 
 namespace Tether.Journaling.Internal;
 
@@ -17,8 +17,8 @@ internal sealed record ProcessIdentity(int ProcessId, ulong StartTicks, string B
     /// <summary>The identity of a live process, or null when it does not exist (or /proc cannot be read).</summary>
     public static ProcessIdentity? Of(int processId)
     {
-        var bootId = ReadBootId();
-        var start = ReadStartTicks(processId);
+        var bootId = Tether.ProcFs.BootId.Current;
+        var start = ProcStat.Read(processId)?.StartTime;
         return bootId is null || start is null ? null : new ProcessIdentity(processId, start.Value, bootId);
     }
 
@@ -27,50 +27,5 @@ internal sealed record ProcessIdentity(int ProcessId, ulong StartTicks, string B
     {
         var now = Of(ProcessId);
         return now is not null && now == this;
-    }
-
-    private static string? ReadBootId()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static ulong? ReadStartTicks(int processId)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        // The command name (field 2) is in parentheses and may contain spaces; fields after it are plain.
-        var close = stat.LastIndexOf(')');
-        if (close < 0)
-        {
-            return null;
-        }
-
-        var fields = stat[(close + 2)..].Split(' ');
-
-        // fields[0] is field 3 (state), so field 22 (starttime) is fields[19].
-        return fields.Length > 19 && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tether.Checksums;
 
 namespace Tether.Journaling.Internal;
 
@@ -87,10 +88,7 @@ internal static class RecordCodec
         Append(header, ref length, timestampUtf8);
         Append(header, ref length, "\","u8);
 
-        var state = Crc32C.Update(~0u, header[..length]);
-        state = Crc32C.Update(state, body);
-        state = Crc32C.Update(state, "}"u8);
-        var crc = ~state;
+        var crc = Crc32C.Compute(header[..length], body, "}"u8);
 
         var total = length + body.Length + TrailerLength + 1;
         var span = output.GetSpan(total);
@@ -149,9 +147,7 @@ internal static class RecordCodec
             return new LineDefect(JournalProblemKind.Malformed, "the checksum is not 8 lower-case hex digits");
         }
 
-        var state = Crc32C.Update(~0u, line[..^TrailerLength]);
-        state = Crc32C.Update(state, "}"u8);
-        var actual = ~state;
+        var actual = Crc32C.Compute(line[..^TrailerLength], "}"u8);
         return actual == stored
             ? null
             : new LineDefect(JournalProblemKind.BadChecksum, $"checksum mismatch: stored {stored:x8}, computed {actual:x8}");

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
 
 namespace Tether.Journaling.Internal;
 
@@ -52,7 +53,7 @@ internal static class SegmentScanner
         {
             var segment = segments[index];
             var isEnd = lastIsJournalEnd && index == segments.Count - 1;
-            var status = PosixFile.TryStat(segment.Path);
+            var status = DurableFile.TryStat(segment.Path);
             if (status is null)
             {
                 // Deleted by retention after the listing: gone by policy, and continuity restarts after it.
@@ -101,7 +102,7 @@ internal static class SegmentScanner
     /// deleted it after the listing.</summary>
     public static SafeFileHandle? TryOpen(SegmentFile segment)
     {
-        if (PosixFile.TryStat(segment.Path) is not { IsRegularFile: true })
+        if (DurableFile.TryStat(segment.Path) is not { IsRegularFile: true })
         {
             return null;
         }

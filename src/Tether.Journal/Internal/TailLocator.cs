@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
 
 namespace Tether.Journaling.Internal;
 
@@ -33,7 +34,7 @@ internal static class TailLocator
         {
             var start = length - window;
             var buffer = new byte[window];
-            var read = PosixFile.ReadAt(handle, buffer, start, segment.Path);
+            var read = DurableFile.ReadAt(handle, buffer, start, segment.Path);
             if (read < window)
             {
                 // The file shrank under us (another writer repaired it); the caller holds the lock only when writing,

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
 
 namespace Tether.Journaling.Internal;
 

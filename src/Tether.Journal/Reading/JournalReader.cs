@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tether.IO;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling;
@@ -41,7 +42,7 @@ public sealed partial class JournalReader
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="JournalFormatException">The directory is not a journal of this format version.</exception>
     public IReadOnlyList<JournalSegment> ListSegments() =>
-        OpenSegments().Select(s => new JournalSegment(s.Name, s.FirstSeq, PosixFile.TryStat(s.Path)?.Size ?? 0)).ToList();
+        OpenSegments().Select(s => new JournalSegment(s.Name, s.FirstSeq, DurableFile.TryStat(s.Path)?.Size ?? 0)).ToList();
 
     /// <summary>
     /// Streams the records matching <paramref name="query"/> in seq order, from the oldest segment that can hold
@@ -190,7 +191,7 @@ public sealed partial class JournalReader
     /// <summary>The segments, after checking the directory is a journal this version reads.</summary>
     private List<SegmentFile> OpenSegments()
     {
-        var status = PosixFile.TryStat(Directory);
+        var status = DurableFile.TryStat(Directory);
         if (status is null)
         {
             throw new DirectoryNotFoundException($"No journal at '{Directory}': the directory does not exist.");

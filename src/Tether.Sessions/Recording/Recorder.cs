@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Tether.Journaling.Internal;
+using Tether.IO;
 
 namespace Tether.Sessions;
 
@@ -172,7 +172,7 @@ public sealed class Recorder
         {
             // The spool first: once the recording file exists, the hooks append to it.
             _files.CreateEmpty(_files.Spool(process.Key));
-            PosixFile.Delete(_files.Line(process.Key));
+            DurableFile.Delete(_files.Line(process.Key));
             _files.WriteAtomically(activePath, active.Write());
         }
         catch (IOException e)
@@ -207,7 +207,7 @@ public sealed class Recorder
 
         var active = TryRead(activePath);
         var stoppingPath = _files.Stopping(key);
-        PosixFile.Rename(activePath, stoppingPath); // from here on the hooks no longer append
+        DurableFile.Rename(activePath, stoppingPath); // from here on the hooks no longer append
         try
         {
             var spool = ReadSpool(key);
@@ -466,16 +466,16 @@ public sealed class Recorder
     /// interruption leaves it to be found again.</summary>
     private void RemoveState(string key, string recordingFile)
     {
-        PosixFile.Delete(_files.Spool(key));
-        PosixFile.Delete(_files.Line(key));
-        PosixFile.Delete(recordingFile);
+        DurableFile.Delete(_files.Spool(key));
+        DurableFile.Delete(_files.Line(key));
+        DurableFile.Delete(recordingFile);
     }
 
     private static void TryRename(string from, string to)
     {
         try
         {
-            PosixFile.Rename(from, to);
+            DurableFile.Rename(from, to);
         }
         catch (IOException)
         {

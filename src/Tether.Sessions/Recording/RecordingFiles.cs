@@ -1,5 +1,6 @@
 using Microsoft.Win32.SafeHandles;
-using Tether.Journaling.Internal;
+using Tether.IO;
+using Tether.Interop;
 
 namespace Tether.Sessions;
 
@@ -24,7 +25,6 @@ internal sealed class RecordingFiles
     private const string LockFileName = ".lock";
 
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private static long s_sequence;
 
     private RecordingFiles(string directory) => Directory = directory;
 
@@ -77,7 +77,7 @@ internal sealed class RecordingFiles
     public string Line(string key) => Path.Combine(Directory, key + LineExtension);
 
     /// <summary>True when <paramref name="path"/> exists (a symbolic link counts, so it is never mistaken for absent).</summary>
-    public static bool Exists(string path) => PosixFile.TryStat(path) is not null;
+    public static bool Exists(string path) => DurableFile.TryStat(path) is not null;
 
     /// <summary>The recordings in the directory: every <c>KEY.active</c> and <c>KEY.stopping</c> whose KEY is a shell
     /// identity. Other files are not ours to judge and are not listed.</summary>
@@ -103,7 +103,7 @@ internal sealed class RecordingFiles
         SafeFileHandle handle;
         try
         {
-            handle = PosixFile.OpenOrCreate(path);
+            handle = DurableFile.OpenOrCreate(path);
         }
         catch (IOException e)
         {
@@ -114,7 +114,7 @@ internal sealed class RecordingFiles
         {
             // Real (monotonic) time, not a TimeProvider: this waits for another process, which no virtual clock drives.
             var deadline = Environment.TickCount64 + (long)LockPatience.TotalMilliseconds;
-            while (!PosixFile.TryLockExclusive(handle, path))
+            while (!DurableFile.TryLockExclusive(handle, path))
             {
                 if (Environment.TickCount64 > deadline)
                 {
@@ -136,30 +136,14 @@ internal sealed class RecordingFiles
     /// <summary>Creates <paramref name="path"/> empty and owner-only; an existing file of that name is replaced.</summary>
     public void CreateEmpty(string path)
     {
-        PosixFile.Delete(path);
-        PosixFile.CreateNew(path).Dispose();
+        DurableFile.Delete(path);
+        DurableFile.CreateNew(path).Dispose();
     }
 
-    /// <summary>Writes <paramref name="content"/> to a new owner-only temporary file and renames it to
-    /// <paramref name="path"/>: a reader (the shell's <c>-e</c> test included) sees no file or the whole file.</summary>
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content)
-    {
-        var temporary = Path.Combine(Directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Interlocked.Increment(ref s_sequence)}.tmp");
-        try
-        {
-            using (var handle = PosixFile.CreateNew(temporary))
-            {
-                PosixFile.WriteAll(handle, content, 0, temporary);
-            }
-
-            PosixFile.Rename(temporary, path);
-        }
-        catch
-        {
-            PosixFile.Delete(temporary);
-            throw;
-        }
-    }
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically
+    /// (<see cref="DurableFile.ReplaceAtomically"/>): a reader (the shell's <c>-e</c> test included) sees no file or the
+    /// whole file, and a crash leaves the old file or the new one.</summary>
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content) => DurableFile.ReplaceAtomically(path, content);
 
     /// <summary>Reads a file of ours, refusing a symbolic link and anything larger than <paramref name="limit"/> bytes;
     /// null when it does not exist.</summary>
@@ -169,16 +153,16 @@ internal sealed class RecordingFiles
         SafeFileHandle handle;
         try
         {
-            handle = PosixFile.OpenExisting(path);
+            handle = DurableFile.OpenExisting(path);
         }
-        catch (PosixIOException e) when (e.Errno == Tether.Journaling.Interop.Libc.ENOENT)
+        catch (PosixIOException e) when (e.Errno == Libc.ENOENT)
         {
             return null;
         }
 
         using (handle)
         {
-            var length = PosixFile.Stat(handle, path).Size;
+            var length = DurableFile.Stat(handle, path).Size;
             if (length > limit)
             {
                 throw new RecordingStateException(path, $"'{path}' has {length} bytes, over the limit of {limit}; it was left as it is. Split the recording, or read the file yourself.");
@@ -188,7 +172,7 @@ internal sealed class RecordingFiles
             var read = 0;
             while (read < content.Length)
             {
-                var n = PosixFile.ReadAt(handle, content.AsSpan(read), read, path);
+                var n = DurableFile.ReadAt(handle, content.AsSpan(read), read, path);
                 if (n == 0)
                 {
                     break; // shrank meanwhile

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tether.ProcFs;
 
 namespace Tether.Sessions;
 
@@ -12,11 +13,11 @@ internal readonly record struct ShellProcess(int Pid, long StartTime)
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{Pid}-{StartTime}");
 
     /// <summary>True while this very process exists and is not a zombie (a killed shell not yet reaped is dead).</summary>
-    public bool IsAlive => ReadStat(Pid) is { } stat && stat.StartTime == StartTime && !IsDeadState(stat.State);
+    public bool IsAlive => ProcStat.Read(Pid) is { } stat && (long)stat.StartTime == StartTime && !stat.IsDead;
 
     /// <summary>The live process <paramref name="pid"/>, or null when there is none (or only its zombie).</summary>
     public static ShellProcess? TryFind(int pid) =>
-        pid > 0 && ReadStat(pid) is { } stat && !IsDeadState(stat.State) ? new ShellProcess(pid, stat.StartTime) : null;
+        pid > 0 && ProcStat.Read(pid) is { IsDead: false } stat ? new ShellProcess(pid, (long)stat.StartTime) : null;
 
     /// <summary>Parses a key written by <see cref="Key"/>; false for anything else.</summary>
     public static bool TryParseKey(string key, out ShellProcess process)
@@ -36,7 +37,7 @@ internal readonly record struct ShellProcess(int Pid, long StartTime)
     }
 
     /// <summary>The parent of the current process (the shell, when a user typed the command that runs us).</summary>
-    public static int ParentOfCurrent() => ReadStat(Environment.ProcessId)?.ParentPid ?? 0;
+    public static int ParentOfCurrent() => ProcStat.Read(Environment.ProcessId)?.ParentPid ?? 0;
 
     /// <summary>The program name the kernel keeps for <paramref name="pid"/> (<c>/proc/PID/comm</c>), or null.</summary>
     public static string? ProgramName(int pid)
@@ -52,7 +53,7 @@ internal readonly record struct ShellProcess(int Pid, long StartTime)
     }
 
     /// <summary>The identity of this boot (<c>/proc/sys/kernel/random/boot_id</c>), or null where unreadable.</summary>
-    public static string? BootId() => ReadTrimmed("/proc/sys/kernel/random/boot_id");
+    public static string? BootId() => Tether.ProcFs.BootId.Current;
 
     /// <summary>The PID namespace of the current process (such as <c>pid:[4026531836]</c>), or null where unreadable.</summary>
     public static string? PidNamespace()
@@ -68,47 +69,4 @@ internal readonly record struct ShellProcess(int Pid, long StartTime)
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"pid {Pid}");
-
-    private static bool IsDeadState(char state) => state is 'Z' or 'X' or 'x';
-
-    /// <summary>State (field 3), parent (field 4) and start time (field 22) of <paramref name="pid"/>, or null when gone.</summary>
-    internal static (char State, int ParentPid, long StartTime)? ReadStat(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        // "PID (COMM) S PPID …": the name may hold spaces and parentheses, so fields are counted after the last ')'.
-        var close = text.LastIndexOf(')');
-        if (close < 0 || close + 2 >= text.Length)
-        {
-            return null;
-        }
-
-        var fields = text[(close + 2)..].Split(' ');
-        return fields.Length > 19
-            && fields[0].Length == 1
-            && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent)
-            && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-                ? (fields[0][0], parent, start)
-                : null;
-    }
-
-    private static string? ReadTrimmed(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim() is { Length: > 0 } value ? value : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

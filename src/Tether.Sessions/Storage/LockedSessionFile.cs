@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using Tether.Journaling.Internal;
+using Tether.IO;
 
 namespace Tether.Sessions;
 
@@ -33,9 +33,9 @@ internal sealed class LockedSessionFile : IDisposable
             var handle = SessionFiles.OpenForWriting(path);
             try
             {
-                PosixFile.LockExclusive(handle, path);
-                var identity = PosixFile.Stat(handle, path);
-                if (PosixFile.TryStat(path) is { } current && current.SameFileAs(identity))
+                DurableFile.LockExclusive(handle, path);
+                var identity = DurableFile.Stat(handle, path);
+                if (DurableFile.TryStat(path) is { } current && current.SameFileAs(identity))
                 {
                     return new LockedSessionFile(path, handle, identity);
                 }

@@ -1,4 +1,4 @@
-using Tether.Journaling.Internal;
+using Tether.IO;
 
 namespace Tether.Sessions;
 
@@ -28,7 +28,7 @@ public sealed partial class SessionStore
         if (CouldBeFileName(nameOrId))
         {
             var byId = PathOf(nameOrId);
-            if (PosixFile.TryStat(byId) is not null)
+            if (DurableFile.TryStat(byId) is not null)
             {
                 return byId;
             }

@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tether.Journaling.Internal;
+using System.Text.Json;
+using System.Text;
+using Tether.IO;
 
 namespace Tether.Sessions;
 
@@ -78,15 +78,15 @@ public sealed partial class SessionStore
         var path = Find(nameOrId) ?? throw NotFound(nameOrId);
         using (LockedSessionFile.Open(path))
         {
-            PosixFile.Delete(path);
+            DurableFile.Delete(path);
         }
 
         foreach (var sidecar in SessionFiles.TornSidecars(path))
         {
-            PosixFile.Delete(sidecar);
+            DurableFile.Delete(sidecar);
         }
 
-        PosixFile.SyncDirectory(Directory);
+        DurableFile.SyncDirectory(Directory);
     }
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed partial class SessionStore
         using var storeLock = LockStore();
         var path = PathOf(session.Id);
         RefuseTakenName(session.Name, exceptPath: path);
-        if (PosixFile.TryStat(path) is null)
+        if (DurableFile.TryStat(path) is null)
         {
             SessionFiles.ReplaceAtomically(path, content, BeforeReplace);
             return;

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Tether.Journaling.Internal;
-using Tether.Journaling.Interop;
+using Tether.IO;
+using Tether.Interop;
 
 namespace Tether.Sessions;
 
@@ -93,7 +93,7 @@ public sealed partial class SessionStore
 
         using var storeLock = LockStore();
         var path = PathOf(header.Id);
-        if (PosixFile.TryStat(path) is not null)
+        if (DurableFile.TryStat(path) is not null)
         {
             throw new SessionExistsException(header.Id, isId: true, path);
         }
@@ -103,7 +103,7 @@ public sealed partial class SessionStore
         SafeFileHandle handle;
         try
         {
-            handle = PosixFile.CreateNew(path);
+            handle = DurableFile.CreateNew(path);
         }
         catch (PosixIOException e) when (e.Errno is Libc.EEXIST or Libc.ELOOP)
         {
@@ -114,17 +114,17 @@ public sealed partial class SessionStore
         {
             using (handle)
             {
-                PosixFile.WriteAll(handle, line, 0, path);
-                PosixFile.DataSync(handle, path);
+                DurableFile.WriteAll(handle, line, 0, path);
+                DurableFile.DataSync(handle, path);
             }
 
-            PosixFile.SyncDirectory(Directory);
+            DurableFile.SyncDirectory(Directory);
         }
         catch
         {
             try
             {
-                PosixFile.Delete(path);
+                DurableFile.Delete(path);
             }
             catch (IOException)
             {
@@ -211,10 +211,10 @@ public sealed partial class SessionStore
     private SafeFileHandle LockStore()
     {
         var path = Path.Combine(Directory, LockFileName);
-        var handle = PosixFile.OpenOrCreate(path);
+        var handle = DurableFile.OpenOrCreate(path);
         try
         {
-            PosixFile.LockExclusive(handle, path);
+            DurableFile.LockExclusive(handle, path);
             return handle;
         }
         catch

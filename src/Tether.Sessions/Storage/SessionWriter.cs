@@ -1,6 +1,6 @@
 using System.Text;
-using Tether.Journaling.Internal;
-using Tether.Journaling.Interop;
+using Tether.IO;
+using Tether.Interop;
 
 namespace Tether.Sessions;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Tether.Interop;
+using Tether.IO;
 
 namespace Tether.Watch;
 
@@ -8,83 +11,51 @@ namespace Tether.Watch;
 public sealed partial class AuditLog
 {
     /// <summary>
-    /// Opens the file for reading and writing, or creates it owner-only; never through a symbolic link, and only a
-    /// regular file; then takes the writer lock and narrows a wider mode to 0600.
+    /// Opens the file for reading and writing, or creates it owner-only (<see cref="DurableFile.OpenOrCreate"/>): one
+    /// open that refuses a symbolic link at the path (O_NOFOLLOW, so no link can be planted between a check and the
+    /// open) and anything but a regular file; then takes the writer lock and narrows a wider mode to 0600.
     /// </summary>
-    /// <remarks>
-    /// A missing file is created with <see cref="FileMode.CreateNew"/> (<c>O_CREAT|O_EXCL</c>), which fails on any
-    /// existing name, a planted symbolic link included, instead of following it. An existing file is refused when it
-    /// is a link, checked again after it is opened. What remains is a race with someone who can replace the file in
-    /// its directory between the two checks — someone who could delete the log anyway; keep the log in a directory
-    /// only its owner can write.
-    /// </remarks>
     [SupportedOSPlatform("linux")]
     private static FileStream OpenFile(string path, string fullPath)
     {
-        for (var attempt = 1; ; attempt++)
+        SafeFileHandle handle;
+        try
         {
-            RefuseLinkOrDirectory(path, fullPath);
-            var exists = File.Exists(fullPath);
-            FileStream stream;
-            try
-            {
-                stream = new FileStream(fullPath, new FileStreamOptions
-                {
-                    Mode = exists ? FileMode.Open : FileMode.CreateNew,
-                    Access = FileAccess.ReadWrite,
-                    Share = FileShare.Read, // readers (verify) may look; a second writer is kept out by the lock below
-                    BufferSize = 0, // every row goes straight to the file: a failed write leaves nothing behind in a buffer
-                    UnixCreateMode = exists ? null : OwnerOnly, // allowed only with a mode that creates
-                });
-            }
-            catch (IOException) when (attempt < 3 && exists != Present(fullPath))
-            {
-                continue; // created or deleted under us: look again (a link planted meanwhile is refused above)
-            }
-
-            try
-            {
-                RefuseLinkOrDirectory(path, fullPath);
-                if (!stream.CanSeek)
-                {
-                    throw new AuditLogException(path, $"The audit log '{path}' is not a regular file: give the path of a file.");
-                }
-
-                try
-                {
-                    stream.Lock(0, 0); // fcntl F_WRLCK over the whole file, however long it grows
-                }
-                catch (IOException ex)
-                {
-                    throw new AuditLogException(path, $"The audit log '{path}' is being written by another process (it holds the file's lock): stop that watcher, or give this one another file.", inner: ex);
-                }
-
-                if ((File.GetUnixFileMode(stream.SafeFileHandle) & ~OwnerOnly) != 0)
-                {
-                    File.SetUnixFileMode(stream.SafeFileHandle, OwnerOnly);
-                }
-
-                return stream;
-            }
-            catch
-            {
-                stream.Dispose();
-                throw;
-            }
+            handle = DurableFile.OpenOrCreate(fullPath);
         }
-    }
-
-    private static void RefuseLinkOrDirectory(string path, string fullPath)
-    {
-        var info = new FileInfo(fullPath);
-        if (info.LinkTarget is { } target)
+        catch (PosixIOException ex) when (ex.IsSymbolicLink)
         {
-            throw new AuditLogException(path, $"The audit log '{path}' is a symbolic link (to '{target}'); the audit log is never written through a link. Remove the link or give the path of a real file.");
+            throw new AuditLogException(path, $"The audit log '{path}' is a symbolic link; the audit log is never written through a link. Remove the link or give the path of a real file.", inner: ex);
+        }
+        catch (PosixIOException ex) when (ex.Errno == Libc.EISDIR)
+        {
+            throw new AuditLogException(path, $"The audit log '{path}' is a directory: give the path of a file in it, such as '{System.IO.Path.Combine(path, "audit.log")}'.", inner: ex);
+        }
+        catch (PosixIOException ex) when (ex.Errno == Libc.EINVAL)
+        {
+            throw new AuditLogException(path, $"The audit log '{path}' is not a regular file: give the path of a file.", inner: ex);
         }
 
-        if (Directory.Exists(fullPath))
+        // Every row goes straight to the file (no buffer): a failed write leaves nothing behind in a buffer.
+        var stream = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
+        try
         {
-            throw new AuditLogException(path, $"The audit log '{path}' is a directory: give the path of a file in it, such as '{System.IO.Path.Combine(path, "audit.log")}'.");
+            try
+            {
+                stream.Lock(0, 0); // fcntl F_WRLCK over the whole file, however long it grows
+            }
+            catch (IOException ex)
+            {
+                throw new AuditLogException(path, $"The audit log '{path}' is being written by another process (it holds the file's lock): stop that watcher, or give this one another file.", inner: ex);
+            }
+
+            DurableFile.TightenToOwnerOnly(handle, fullPath);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
@@ -92,19 +63,21 @@ public sealed partial class AuditLog
     /// Finds where the chain of an opened file ends, repairing a torn final row or a torn header; writes the header
     /// of a new or empty file. Returns the file's length, its rows, its last row and the repair made, if any.
     /// </summary>
-    private static (long Length, long Rows, AuditAnchor Last, string? Repair) Prepare(string path, string fullPath, FileStream stream)
+    /// <remarks>Torn bytes are not dropped: they are moved to a <c>torn-*.bin</c> side file beside the log
+    /// (<see cref="DurableFile.MoveTornTail"/>), named in the <c>torn_file</c> field of the boot row that records the repair.</remarks>
+    private static (long Length, long Rows, AuditAnchor Last, string? Repair, TornTailMove? Moved) Prepare(string path, string fullPath, FileStream stream, TimeProvider time)
     {
         if (stream.Length == 0)
         {
             var start = ContinuedAnchor(path, fullPath);
-            return (WriteHeader(stream, start), 0, start, null);
+            return (WriteHeader(stream, start), 0, start, null, null);
         }
 
         stream.Position = 0;
         var scan = AuditFileScanner.Scan(stream, path, isNewest: true, previous: null);
         if (scan.Problem is null)
         {
-            return (stream.Length, scan.Rows, scan.Last, null);
+            return (stream.Length, scan.Rows, scan.Last, null, null);
         }
 
         if (scan.Problem.Kind == AuditProblemKind.BadHeader)
@@ -124,14 +97,14 @@ public sealed partial class AuditLog
         var c = CultureInfo.InvariantCulture;
         if (!scan.HasHeader)
         {
-            stream.SetLength(0);
+            var movedHeader = DurableFile.MoveTornTail(stream.SafeFileHandle, fullPath, 0, time.GetUtcNow());
             var start = ContinuedAnchor(path, fullPath);
-            return (WriteHeader(stream, start), 0, start, string.Create(c, $"repaired torn header ({scan.TornBytes} bytes)"));
+            return (WriteHeader(stream, start), 0, start, string.Create(c, $"repaired torn header ({scan.TornBytes} bytes)"), movedHeader);
         }
 
-        stream.SetLength(scan.GoodLength);
-        stream.Flush(flushToDisk: true);
-        return (scan.GoodLength, scan.Rows, scan.Last, string.Create(c, $"repaired torn final row ({scan.TornBytes} bytes)"));
+        var moved = DurableFile.MoveTornTail(stream.SafeFileHandle, fullPath, scan.GoodLength, time.GetUtcNow());
+        stream.Position = scan.GoodLength;
+        return (scan.GoodLength, scan.Rows, scan.Last, string.Create(c, $"repaired torn final row ({scan.TornBytes} bytes)"), moved);
     }
 
     /// <summary>

@@ -75,6 +75,12 @@ public sealed partial class AuditLog : IDisposable
     public string? RepairReason { get; }
 
     /// <summary>
+    /// Where <see cref="Open"/> moved the torn bytes it cut off (a <c>torn-*.bin</c> side file beside the log, 0600,
+    /// also named in the <c>torn_file</c> field of the boot row), or null when the file needed no repair.
+    /// </summary>
+    public string? TornTailFile { get; private init; }
+
+    /// <summary>
     /// Opens the audit log at <paramref name="path"/> for appending, creating it (owner-only, 0600) when missing. An
     /// existing file is checked row by row to find where its chain ends. A torn final row — no line end, or a last
     /// line that does not read, as a crash leaves it — is cut off, and a <c>boot</c> row whose reason says
@@ -111,13 +117,13 @@ public sealed partial class AuditLog : IDisposable
         try
         {
             stream = OpenFile(path, fullPath);
-            var (length, rows, last, repair) = Prepare(path, fullPath, stream);
-            log = new AuditLog(path, fullPath, options, stream, length, rows, last, repair);
+            var (length, rows, last, repair, moved) = Prepare(path, fullPath, stream, options.TimeProvider);
+            log = new AuditLog(path, fullPath, options, stream, length, rows, last, repair) { TornTailFile = moved?.SideFilePath };
             if (repair is not null)
             {
                 try
                 {
-                    log.Append(AuditRowKind.Boot, [new("version", LibraryVersion), Field("pid", Environment.ProcessId), new("reason", repair)]);
+                    log.Append(AuditRowKind.Boot, [new("version", LibraryVersion), Field("pid", Environment.ProcessId), new("reason", repair), new("torn_file", moved!.SideFileName)]);
                 }
                 catch
                 {

@@ -1,13 +1,15 @@
-using System.Runtime.InteropServices;
 using System.Text;
-using Tether.Watch.Interop;
+using Microsoft.Win32.SafeHandles;
+using Tether.Interop;
+using Tether.IO;
 
 namespace Tether.Watch;
 
 /// <summary>
 /// The event export file: one tab-separated line per <see cref="WatchEvent"/> (see <see cref="WatchEventFormat"/> for
 /// the fields), for tools that tail or grep what the watcher saw. Owner-only (0600), never written through a symlink,
-/// rotated by size. Thread-safe.
+/// rotated by size; a torn last line left by a crash is moved to a <c>torn-*.bin</c> side file when the file is opened
+/// (<see cref="TornTailsMoved"/>). Thread-safe.
 /// </summary>
 /// <remarks>
 /// <para><b>Format.</b> The file starts with the header line <c>#tether-events\tv1</c>; every other line is
@@ -45,13 +47,6 @@ public sealed class EventExportFile : IDisposable, IAsyncDisposable
     /// <summary>The longest buffered lines wait before they are written.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const int O_WRONLY = 0x1;
-    private const int O_CREAT = 0x40;
-    private const int O_NONBLOCK = 0x800;
-    private const int O_APPEND = 0x400;
-    private const int ENXIO = 6;
-    private const int ELOOP = 40;
     private static readonly byte[] HeaderLine = Encoding.UTF8.GetBytes(Header + "\n");
 
     private readonly Lock _gate = new();
@@ -78,6 +73,13 @@ public sealed class EventExportFile : IDisposable, IAsyncDisposable
 
     /// <summary>The file's path as given.</summary>
     public string Path => _path;
+
+    /// <summary>How many torn last lines (left by a crash) were moved off the file to a <c>torn-*.bin</c> side file
+    /// beside it since it was opened.</summary>
+    public long TornTailsMoved { get; private set; }
+
+    /// <summary>How many bytes those torn lines held.</summary>
+    public long TornBytesMoved { get; private set; }
 
     /// <summary>How many times the file was rotated since it was opened.</summary>
     public long Rotations { get; private set; }
@@ -174,54 +176,51 @@ public sealed class EventExportFile : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static FileStream OpenStream(string path, out long size)
+    private FileStream OpenStream(string path, out long size)
     {
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("The event export file is implemented for Linux only: its symlink-safe, owner-only open is not implemented and tested elsewhere.");
         }
 
-        // Refuse a link up front for a clear message; O_NOFOLLOW below closes the race with one planted after this check.
-        var info = new FileInfo(path);
-        if (info.LinkTarget is { } target)
+        // One open that refuses a link at the path (O_NOFOLLOW: no check-then-open race), creates owner-only, refuses
+        // anything but a regular file, and never blocks on a FIFO planted at the path.
+        SafeFileHandle handle;
+        try
         {
-            throw new IOException($"The event export file '{path}' is a symbolic link (to '{target}'); it is never written through a link. Remove the link or choose another path.");
+            handle = DurableFile.OpenOrCreate(path);
         }
-
-        // O_NONBLOCK: opening a FIFO planted at the path fails (or returns) at once instead of blocking until a reader
-        // comes; the type check below then refuses it. It has no effect on writes to a regular file.
-        var handle = Libc.OpenToInspect(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, (int)OwnerOnly);
-        if (handle.IsInvalid)
+        catch (PosixIOException e) when (e.IsSymbolicLink)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            handle.Dispose();
-            throw errno switch
-            {
-                ELOOP => new IOException($"The event export file '{path}' is a symbolic link; it is never written through a link. Remove the link or choose another path."),
-                ENXIO => new IOException($"The event export file '{path}' is not a regular file (a FIFO or a device); choose another path."),
-                _ => new IOException($"The event export file '{path}' could not be opened: {Marshal.GetPInvokeErrorMessage(errno)}."),
-            };
+            throw new IOException($"The event export file '{path}' is a symbolic link; it is never written through a link. Remove the link or choose another path.", e);
+        }
+        catch (PosixIOException e) when (e.Errno is Libc.EINVAL or Libc.ENXIO)
+        {
+            throw new IOException($"The event export file '{path}' is not a regular file (a FIFO or a device); choose another path.", e);
+        }
+        catch (PosixIOException e)
+        {
+            throw new IOException($"The event export file '{path}' could not be opened: {Libc.ErrorText(e.Errno)}.", e);
         }
 
         try
         {
-            if (Libc.StatxOfHandle(handle, string.Empty, Libc.AT_EMPTY_PATH, Libc.STATX_TYPE | Libc.STATX_MODE, out var status) != 0)
-            {
-                throw new IOException($"The event export file '{path}' could not be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
-            }
+            DurableFile.TightenToOwnerOnly(handle, path);
 
-            if ((status.Mode & Libc.S_IFMT) != Libc.S_IFREG)
+            // A crash can tear the last line written; it is moved to a torn-*.bin side file so the next line does not
+            // run on from it (the same repair as every append-only file Tether writes).
+            size = DurableFile.Stat(handle, path).Size;
+            var end = DurableFile.EndOfLastCompleteLine(handle, path, size);
+            if (end < size)
             {
-                throw new IOException($"The event export file '{path}' is not a regular file; choose another path.");
-            }
-
-            if (((UnixFileMode)(status.Mode & 0x1FF) & ~OwnerOnly) != 0)
-            {
-                File.SetUnixFileMode(handle, OwnerOnly);
+                var moved = DurableFile.MoveTornTail(handle, path, end, _time.GetUtcNow());
+                TornTailsMoved++;
+                TornBytesMoved += moved.Bytes;
+                size = end;
             }
 
             var stream = new FileStream(handle, FileAccess.Write, bufferSize: 64 * 1024);
-            size = stream.Seek(0, SeekOrigin.End);
+            stream.Seek(size, SeekOrigin.Begin);
             return stream;
         }
         catch

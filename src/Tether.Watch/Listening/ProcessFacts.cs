@@ -1,7 +1,8 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Tether.Watch.Interop;
+using Tether.Interop;
+using Tether.ProcFs;
 
 namespace Tether.Watch;
 
@@ -12,9 +13,6 @@ namespace Tether.Watch;
 /// </summary>
 internal static class ProcessFacts
 {
-    // A stat line is 52 numeric fields after a comm of at most 64 bytes (TASK_COMM_LEN is 16 today); 2 KiB holds any.
-    private const int StatBufferSize = 2048;
-
     private static readonly Lazy<NamespaceIdentity?> OwnNamespace = new(() => NamespaceOf("self", out _));
 
     private static readonly Lazy<int?> OwnNamespaceDepth = new(() => ReadNamespaceDepth("self"));
@@ -23,27 +21,7 @@ internal static class ProcessFacts
     /// The start time of <paramref name="pid"/> in clock ticks since boot (field 22 of <c>/proc/PID/stat</c>), or null
     /// when there is no such process (or it cannot be read). Two readings that differ mean the pid was reused.
     /// </summary>
-    public static ulong? StartTime(int pid)
-    {
-        if (pid <= 0 || !OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        Span<byte> buffer = stackalloc byte[StatBufferSize];
-        int length;
-        try
-        {
-            using var handle = File.OpenHandle(ProcPath(pid, "stat"));
-            length = RandomAccess.Read(handle, buffer, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        return ParseStartTime(buffer[..length]);
-    }
+    public static ulong? StartTime(int pid) => ProcStat.Read(pid)?.StartTime;
 
     /// <summary>
     /// The identity (inode number) of the PID namespace <paramref name="pid"/> lives in: the inode of the target of
@@ -79,41 +57,6 @@ internal static class ProcessFacts
         }
 
         return ReadNamespaceDepth(pid.ToString(CultureInfo.InvariantCulture)) is { } depth ? depth == 1 : null;
-    }
-
-    /// <summary>
-    /// Field 22 (starttime) of a <c>/proc/PID/stat</c> line. The command name (field 2) is in parentheses and may hold
-    /// spaces and parentheses of its own, so the fields are counted from the last <c>)</c>. Null for a malformed line.
-    /// </summary>
-    internal static ulong? ParseStartTime(ReadOnlySpan<byte> stat)
-    {
-        var close = stat.LastIndexOf((byte)')');
-        if (close < 0)
-        {
-            return null;
-        }
-
-        // After ") " come field 3 (state), 4, 5, …: starttime is the 20th of them.
-        var rest = stat[(close + 1)..];
-        for (var field = 3; field <= 22; field++)
-        {
-            if (rest.IsEmpty || rest[0] != (byte)' ')
-            {
-                return null;
-            }
-
-            rest = rest[1..];
-            var end = rest.IndexOfAny((byte)' ', (byte)'\n');
-            var text = end < 0 ? rest : rest[..end];
-            if (field == 22)
-            {
-                return Utf8Parser.TryParse(text, out ulong ticks, out var consumed) && consumed == text.Length && text.Length > 0 ? ticks : null;
-            }
-
-            rest = end < 0 ? [] : rest[end..];
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -176,15 +119,7 @@ internal static class ProcessFacts
         }
 
         // stat follows the magic link to the namespace's nsfs inode; (device, inode) names the namespace (namespaces(7)).
-        var path = Libc.NullTerminated($"/proc/{process}/ns/pid");
-        Libc.Statx status;
-        int result;
-        fixed (byte* p = path)
-        {
-            result = Libc.statx(Libc.AT_FDCWD, p, 0, Libc.STATX_INO, &status);
-        }
-
-        if (result != 0)
+        if (Libc.statx(Libc.CurrentDirectory, $"/proc/{process}/ns/pid", 0, Libc.StatxMask.Inode, out var status) != 0)
         {
             errno = Marshal.GetLastPInvokeError();
             return null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Tether.Interop;
 
 namespace Tether.Watch;
 
@@ -102,11 +103,9 @@ public sealed class UdpListener : IBeatListener
     /// </summary>
     private static void WidenReceiveBuffer(Socket socket)
     {
-        const int SolSocket = 1;
-        const int SoRcvbufForce = 33;
         try
         {
-            socket.SetRawSocketOption(SolSocket, SoRcvbufForce, BitConverter.GetBytes(KernelReceiveBufferBytes));
+            socket.SetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, BitConverter.GetBytes(KernelReceiveBufferBytes));
         }
         catch (SocketException)
         {

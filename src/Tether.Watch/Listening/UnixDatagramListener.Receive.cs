@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Tether.Watch.Interop;
+using Tether.Interop;
 
 namespace Tether.Watch;
 

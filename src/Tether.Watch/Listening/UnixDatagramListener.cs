@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
-using Tether.Watch.Interop;
+using Tether.Interop;
 
 namespace Tether.Watch;
 

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using Tether.Watch.Interop;
+using Microsoft.Win32.SafeHandles;
+using Tether.Interop;
 
 namespace Tether.Watch;
 
@@ -123,60 +124,44 @@ internal static unsafe class UnixSocketFile
     /// </remarks>
     private static SocketFileIdentity Claim(string path, UnixFileMode mode, string endpoint)
     {
-        var bytes = Libc.NullTerminated(path);
-        int fd;
-        fixed (byte* p = bytes)
-        {
-            fd = Libc.open(p, Libc.O_PATH | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
-        }
-
-        if (fd < 0)
+        using var handle = Libc.Open(path, OpenFlags.PathOnly | OpenFlags.NoFollow | OpenFlags.CloseOnExec, 0);
+        if (handle.IsInvalid)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new ListenerBindException(endpoint, $"the socket file vanished right after it was created ({Marshal.GetPInvokeErrorMessage(errno)})");
         }
 
-        try
+        var status = StatDescriptor(handle, endpoint);
+        if ((status.Mode & Libc.S_IFMT) != Libc.S_IFSOCK)
         {
-            var status = StatDescriptor(fd, endpoint);
-            if ((status.Mode & Libc.S_IFMT) != Libc.S_IFSOCK)
-            {
-                throw new ListenerBindException(endpoint, "the socket file was replaced by something else right after it was created");
-            }
-
-            var identity = new SocketFileIdentity(status.Device, status.Inode);
-            var wanted = (int)mode;
-            if ((status.Mode & 0x1FF) != wanted)
-            {
-                try
-                {
-                    FixMode(fd, wanted, endpoint);
-                }
-                catch
-                {
-                    RemoveIfOurs(path, identity);
-                    throw;
-                }
-            }
-
-            return identity;
+            throw new ListenerBindException(endpoint, "the socket file was replaced by something else right after it was created");
         }
-        finally
+
+        var identity = new SocketFileIdentity(status.Device, status.Inode);
+        var wanted = (int)mode;
+        if ((status.Mode & 0x1FF) != wanted)
         {
-            Libc.close(fd);
+            try
+            {
+                FixMode(handle, wanted, endpoint);
+            }
+            catch
+            {
+                RemoveIfOurs(path, identity);
+                throw;
+            }
         }
+
+        return identity;
     }
 
-    private static void FixMode(int fd, int wanted, string endpoint)
+    private static void FixMode(SafeFileHandle handle, int wanted, string endpoint)
     {
         // chmod through the descriptor's /proc link reaches exactly the inode we opened (what glibc's
-        // fchmodat(AT_SYMLINK_NOFOLLOW) does); plain chmod on the path would follow a symbolic link.
-        var link = Libc.NullTerminated($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}");
-        int result;
-        fixed (byte* p = link)
-        {
-            result = Libc.chmod(p, (uint)wanted);
-        }
+        // fchmodat(AT_SYMLINK_NOFOLLOW) does); plain chmod on the path would follow a symbolic link. The caller keeps
+        // the handle open across the call, so the number names our descriptor.
+        var link = $"/proc/self/fd/{handle.DangerousGetHandle().ToString(CultureInfo.InvariantCulture)}";
+        var result = Libc.chmod(link, (uint)wanted);
 
         if (result != 0)
         {
@@ -184,7 +169,7 @@ internal static unsafe class UnixSocketFile
             throw new ListenerBindException(endpoint, $"setting the socket file's mode to {Octal(wanted)} failed ({Marshal.GetPInvokeErrorMessage(errno)})");
         }
 
-        var status = StatDescriptor(fd, endpoint);
+        var status = StatDescriptor(handle, endpoint);
         if ((status.Mode & 0x1FF) != wanted)
         {
             throw new ListenerBindException(endpoint, $"the socket file's mode is {Octal(status.Mode & 0x1FF)} after setting it to {Octal(wanted)}");
@@ -214,25 +199,13 @@ internal static unsafe class UnixSocketFile
             return false;
         }
 
-        var bytes = Libc.NullTerminated(path);
-        fixed (byte* p = bytes)
-        {
-            return Libc.unlink(p) == 0;
-        }
+        return Libc.unlink(path) == 0;
     }
 
     /// <summary>The status of the path itself (a symbolic link is not followed), or null when nothing is there.</summary>
     private static FileStatus? TryStat(string path, string endpoint)
     {
-        var bytes = Libc.NullTerminated(path);
-        Libc.Statx status;
-        int result;
-        fixed (byte* p = bytes)
-        {
-            result = Libc.statx(Libc.AT_FDCWD, p, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE | Libc.STATX_MODE | Libc.STATX_INO, &status);
-        }
-
-        if (result == 0)
+        if (Libc.statx(Libc.CurrentDirectory, path, Libc.AT_SYMLINK_NOFOLLOW, Identity, out var status) == 0)
         {
             return FileStatus.From(status);
         }
@@ -243,11 +216,9 @@ internal static unsafe class UnixSocketFile
             : throw new ListenerBindException(endpoint, $"the path cannot be inspected ({Marshal.GetPInvokeErrorMessage(errno)})");
     }
 
-    private static FileStatus StatDescriptor(int fd, string endpoint)
+    private static FileStatus StatDescriptor(SafeFileHandle handle, string endpoint)
     {
-        byte empty = 0;
-        Libc.Statx status;
-        if (Libc.statx(fd, &empty, Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_TYPE | Libc.STATX_MODE | Libc.STATX_INO, &status) != 0)
+        if (Libc.statx(handle, "", Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW, Identity, out var status) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new ListenerBindException(endpoint, $"the socket file cannot be inspected ({Marshal.GetPInvokeErrorMessage(errno)})");
@@ -258,13 +229,9 @@ internal static unsafe class UnixSocketFile
 
     private static void Unlink(string path, string endpoint, string operation)
     {
-        var bytes = Libc.NullTerminated(path);
-        fixed (byte* p = bytes)
+        if (Libc.unlink(path) == 0)
         {
-            if (Libc.unlink(p) == 0)
-            {
-                return;
-            }
+            return;
         }
 
         var errno = Marshal.GetLastPInvokeError();
@@ -273,6 +240,8 @@ internal static unsafe class UnixSocketFile
             throw new ListenerBindException(endpoint, $"{operation} failed ({Marshal.GetPInvokeErrorMessage(errno)})");
         }
     }
+
+    private const Libc.StatxMask Identity = Libc.StatxMask.Type | Libc.StatxMask.Mode | Libc.StatxMask.Inode;
 
     private static string Octal(int mode) => "0" + Convert.ToString(mode, 8);
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Tether.Watch.Protocol;
+using Tether.Checksums;
 
 namespace Tether.Watch;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Tether.Watch.Interop;
+using Tether.Interop;
 
 namespace Tether.Watch;
 
@@ -12,27 +12,10 @@ public sealed partial class RecoveryCommand
     /// <summary>The largest command file accepted, in bytes.</summary>
     public const int MaxFileBytes = 64 * 1024;
 
-    private const int ENOENT = 2;
-    private const int ENOTDIR = 20;
-    private const int ELOOP = 40;
-    private const int ENOSYS = 38;
-    private const int AtCurrentDirectory = -100; // AT_FDCWD
-    private const int AtSymlinkNoFollow = 0x100;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxBasicStats = 0x7ff; // type, mode, nlink, uid, gid, times, ino, size, blocks
-    private const uint StatxNeeded = 0x1 | 0x2 | 0x8 | 0x100 | 0x200; // type, mode, uid, ino, size: what the checks read
-    private const int FileTypeMask = 0xF000; // S_IFMT
-    private const int RegularFile = 0x8000;
-    private const int SymbolicLink = 0xA000;
-    private const int Directory = 0x4000;
-    private const int Fifo = 0x1000;
-    private const int Socket = 0xC000;
+    // What the checks read: type, mode, owner, inode and size.
+    private const Libc.StatxMask StatxNeeded = Libc.StatxMask.Type | Libc.StatxMask.Mode | Libc.StatxMask.Owner | Libc.StatxMask.Inode | Libc.StatxMask.Size;
     private const int GroupWrite = 0x10; // 0020
     private const int OtherWrite = 0x2; // 0002
-    private const int OpenReadOnly = 0;
-    private const int OpenNonBlocking = 0x800;
-    private const int OpenNoControllingTerminal = 0x100;
-    private const int OpenCloseOnExec = 0x80000;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -72,38 +55,31 @@ public sealed partial class RecoveryCommand
             throw new PlatformNotSupportedException("Recovery command files are vetted with Linux system calls; Tether.Watch runs on Linux only for now.");
         }
 
-        var noFollow = RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 or Architecture.X86 => 0x20000,
-            Architecture.Arm64 or Architecture.Arm => 0x8000,
-            var other => throw new PlatformNotSupportedException($"The O_NOFOLLOW flag is not known here for {other}; recovery command files cannot be vetted on this architecture."),
-        };
-
         // First the path itself, without following a link: refuse anything that is not a regular file before opening
         // it (opening a device or a FIFO can have effects of its own).
-        if (Libc.StatxOfPath(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxBasicStats, out var byPath) != 0)
+        if (Libc.statx(Libc.CurrentDirectory, path, Libc.AT_SYMLINK_NOFOLLOW, StatxNeeded, out var byPath) != 0)
         {
             throw StatFailed(path, Marshal.GetLastPInvokeError());
         }
 
         RequireRegularFile(path, byPath.Mode);
 
-        using var handle = Libc.OpenToInspect(path, OpenReadOnly | noFollow | OpenNonBlocking | OpenNoControllingTerminal | OpenCloseOnExec, 0);
+        using var handle = Libc.Open(path, OpenFlags.ReadOnly | OpenFlags.NoFollow | OpenFlags.NonBlocking | OpenFlags.NoControllingTerminal | OpenFlags.CloseOnExec, 0);
         if (handle.IsInvalid)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw errno == ELOOP
+            throw errno == Libc.ELOOP
                 ? Refused(path, RecoveryFileRefusal.SymbolicLink, "is a symbolic link, and links are refused; give the path of the regular file itself")
                 : StatFailed(path, errno);
         }
 
         // Then the open file: every decision below is about what will actually be read.
-        if (Libc.StatxOfHandle(handle, "", AtEmptyPath, StatxBasicStats, out var status) != 0)
+        if (Libc.statx(handle, "", Libc.AT_EMPTY_PATH, StatxNeeded, out var status) != 0)
         {
             throw StatFailed(path, Marshal.GetLastPInvokeError());
         }
 
-        if ((status.Mask & StatxNeeded) != StatxNeeded)
+        if (((Libc.StatxMask)status.Mask & StatxNeeded) != StatxNeeded)
         {
             throw Refused(path, RecoveryFileRefusal.Unreadable, "is on a file system that does not report its owner, mode and size, so it cannot be vetted; keep it on a local file system");
         }
@@ -114,7 +90,7 @@ public sealed partial class RecoveryCommand
             throw Refused(path, RecoveryFileRefusal.Changed, "was replaced while it was being checked; try again once nothing changes it");
         }
 
-        var owner = Libc.EffectiveUserId();
+        var owner = Libc.geteuid();
         if (status.Owner != owner)
         {
             throw Refused(path, RecoveryFileRefusal.WrongOwner,
@@ -198,18 +174,18 @@ public sealed partial class RecoveryCommand
 
     private static void RequireRegularFile(string path, ushort mode)
     {
-        switch (mode & FileTypeMask)
+        switch (mode & Libc.S_IFMT)
         {
-            case RegularFile:
+            case Libc.S_IFREG:
                 return;
-            case SymbolicLink:
+            case Libc.S_IFLNK:
                 throw Refused(path, RecoveryFileRefusal.SymbolicLink, "is a symbolic link, and links are refused; give the path of the regular file itself");
             default:
-                var kind = (mode & FileTypeMask) switch
+                var kind = (mode & Libc.S_IFMT) switch
                 {
-                    Directory => "a directory",
-                    Fifo => "a FIFO",
-                    Socket => "a socket",
+                    Libc.S_IFDIR => "a directory",
+                    Libc.S_IFIFO => "a FIFO",
+                    Libc.S_IFSOCK => "a socket",
                     _ => "a device",
                 };
                 throw Refused(path, RecoveryFileRefusal.NotRegularFile, $"is {kind}, not a regular file; give the path of a file holding the command line");
@@ -218,9 +194,9 @@ public sealed partial class RecoveryCommand
 
     private static RecoveryFileRefusedException StatFailed(string path, int errno) => errno switch
     {
-        ENOENT or ENOTDIR => Refused(path, RecoveryFileRefusal.Missing, "does not exist; check the path"),
-        ELOOP => Refused(path, RecoveryFileRefusal.SymbolicLink, "is a symbolic link (or a path with a link loop), and links are refused; give the path of the regular file itself"),
-        ENOSYS => throw new PlatformNotSupportedException($"The kernel refuses statx (ENOSYS), so the recovery command file '{path}' cannot be vetted; Linux 4.11 or later is needed."),
+        Libc.ENOENT or Libc.ENOTDIR => Refused(path, RecoveryFileRefusal.Missing, "does not exist; check the path"),
+        Libc.ELOOP => Refused(path, RecoveryFileRefusal.SymbolicLink, "is a symbolic link (or a path with a link loop), and links are refused; give the path of the regular file itself"),
+        Libc.ENOSYS => throw new PlatformNotSupportedException($"The kernel refuses statx (Libc.ENOSYS), so the recovery command file '{path}' cannot be vetted; Linux 4.11 or later is needed."),
         _ => Refused(path, RecoveryFileRefusal.Unreadable, Invariant($"cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})")),
     };
 

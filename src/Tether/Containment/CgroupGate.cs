@@ -220,7 +220,7 @@ internal sealed unsafe class CgroupGate
         {
             while (!Volatile.Read(ref job.SpawnReturned))
             {
-                var fd = Libc.open(path, Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+                var fd = Libc.open(path, OpenFlags.WriteOnly | OpenFlags.NonBlocking | OpenFlags.CloseOnExec, 0);
                 if (fd >= 0)
                 {
                     Libc.close(fd);

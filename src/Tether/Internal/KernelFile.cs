@@ -23,7 +23,7 @@ internal static unsafe class KernelFile
 
         fixed (byte* p = pathBytes)
         {
-            var fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(p, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0);
             if (fd < 0)
             {
                 return -1;
@@ -71,13 +71,13 @@ internal static unsafe class KernelFile
         Span<byte> pathBytes = stackalloc byte[MaxPath];
         if (!Encode(path, pathBytes))
         {
-            return 36; // ENAMETOOLONG
+            return Libc.ENAMETOOLONG;
         }
 
         fixed (byte* p = pathBytes)
         fixed (byte* c = content)
         {
-            var fd = Libc.open(p, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(p, OpenFlags.WriteOnly | OpenFlags.CloseOnExec, 0);
             if (fd < 0)
             {
                 return Marshal.GetLastPInvokeError();
@@ -86,7 +86,7 @@ internal static unsafe class KernelFile
             try
             {
                 var n = Libc.write(fd, c, content.Length);
-                return n == content.Length ? 0 : n < 0 ? Marshal.GetLastPInvokeError() : 5 /* EIO: short write */;
+                return n == content.Length ? 0 : n < 0 ? Marshal.GetLastPInvokeError() : Libc.EIO; // a short write
             }
             finally
             {

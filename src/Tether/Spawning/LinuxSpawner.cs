@@ -244,7 +244,7 @@ internal static unsafe class LinuxSpawner
                 const int GateFd = 3;
                 fixed (byte* fifo = gate.FifoPath)
                 {
-                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, fifo, Libc.O_RDONLY | Libc.O_CLOEXEC, 0), "addopen(gate)");
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, fifo, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0), "addopen(gate)");
                 }
 
                 Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate)");

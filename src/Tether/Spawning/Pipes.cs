@@ -9,7 +9,7 @@ internal static unsafe class Pipes
     public static (int ReadEnd, int WriteEnd) Create()
     {
         var fds = stackalloc int[2];
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
+        if (Libc.pipe2(fds, OpenFlags.CloseOnExec) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new ProcessIOException($"Could not create a pipe: {Libc.ErrorText(errno)} (too many open files?).");
@@ -40,7 +40,7 @@ internal static unsafe class Pipes
         var path = "/dev/null\0"u8;
         fixed (byte* p = path)
         {
-            var fd = Libc.open(p, (write ? Libc.O_WRONLY : Libc.O_RDONLY) | Libc.O_CLOEXEC, 0);
+            var fd = Libc.open(p, (write ? OpenFlags.WriteOnly : OpenFlags.ReadOnly) | OpenFlags.CloseOnExec, 0);
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();

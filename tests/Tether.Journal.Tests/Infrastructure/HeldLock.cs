@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Tether.IO;
 using Tether.Journaling.Internal;
 
 namespace Tether.Journaling.Tests.Infrastructure;
@@ -15,15 +16,15 @@ internal sealed class HeldLock : IDisposable
     private HeldLock(string path)
     {
         _path = path;
-        _handle = PosixFile.OpenOrCreate(path);
-        PosixFile.LockExclusive(_handle, path);
+        _handle = DurableFile.OpenOrCreate(path);
+        DurableFile.LockExclusive(_handle, path);
     }
 
     public static HeldLock On(string journalDirectory) => new(Path.Combine(journalDirectory, JournalLayout.LockName));
 
     public void Dispose()
     {
-        PosixFile.Unlock(_handle, _path);
+        DurableFile.Unlock(_handle, _path);
         _handle.Dispose();
     }
 }

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace Tether.Interop;
+
+/// <summary><c>write(2)</c>.</summary>
+internal static unsafe partial class Libc
+{
+    [LibraryImport(LibraryName, SetLastError = true)]
+    public static partial nint write(int fd, byte* buffer, nint count);
+}
