@@ -35,7 +35,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     private static readonly AsyncLocal<ImmutableList<RecordReplayRunner>?> s_createdInFlow = new();
 
     private readonly IProcessRunner _inner;
-    private readonly Redaction _redaction;
+    private readonly RedactionPolicy _redaction;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly ImmutableArray<CassetteEntry> _loaded;
@@ -54,13 +54,13 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// <param name="path">The cassette file.</param>
     /// <param name="mode">How to use it.</param>
     /// <param name="inner">The runner that runs for real when recording (<see cref="ProcessRunner.Default"/> when null).</param>
-    /// <param name="redaction">What to redact when recording (<see cref="Redaction.Default"/> when null).</param>
+    /// <param name="redaction">What to redact when recording (<see cref="RedactionPolicy.Default"/> when null).</param>
     /// <param name="timeProvider">The clock for replayed runs' timeouts and grace periods (the system clock when null).</param>
     /// <exception cref="CassetteException">
     /// The cassette is needed (Replay, Once or NewEpisodes with an existing file) and cannot be loaded: missing (Replay
     /// only), unreadable, too large, invalid JSON, another version or an invalid entry.
     /// </exception>
-    public RecordReplayRunner(string path, CassetteMode mode, IProcessRunner? inner = null, Redaction? redaction = null, TimeProvider? timeProvider = null)
+    public RecordReplayRunner(string path, CassetteMode mode, IProcessRunner? inner = null, RedactionPolicy? redaction = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!Enum.IsDefined(mode))
@@ -71,7 +71,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         CassettePath = path;
         Mode = mode;
         _inner = inner ?? ProcessRunner.Default;
-        _redaction = redaction ?? Redaction.Default;
+        _redaction = redaction ?? RedactionPolicy.Default;
         _time = timeProvider ?? TimeProvider.System;
 
         var exists = File.Exists(path) || new FileInfo(path).LinkTarget is not null;
@@ -121,7 +121,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
             // computed; one recorded elsewhere (processkit) may hold the secrets themselves, which match once redacted.
             // Redacting ours again could change them (a pattern matching the marker), so each entry answers both keys.
             var stored = Key(entry.Program, entry.Arguments, entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
-            var redacted = Key(entry.Program, [.. _redaction.Arguments(entry.Arguments).Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
+            var redacted = Key(entry.Program, [.. _redaction.For(entry.Program, entry.Arguments).Arguments.Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
             AddReplayable(stored, entry);
             if (redacted != stored)
             {
@@ -189,7 +189,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// when it throws (a failed assertion, any error), nothing is written and the exception propagates. The surest way
     /// to keep a failing test from persisting a cassette.
     /// </summary>
-    public static async Task UseAsync(string path, CassetteMode mode, Func<RecordReplayRunner, Task> body, IProcessRunner? inner = null, Redaction? redaction = null, TimeProvider? timeProvider = null)
+    public static async Task UseAsync(string path, CassetteMode mode, Func<RecordReplayRunner, Task> body, IProcessRunner? inner = null, RedactionPolicy? redaction = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var runner = new RecordReplayRunner(path, mode, inner, redaction, timeProvider);
@@ -450,7 +450,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
 
         var command = pipeline.First;
         var digest = StdinDigest.Of(command.Stdin, command.Encoding); // throws for one-shot and interactive stdin
-        var arguments = _redaction.Arguments(command.Arguments, command.SecretArguments).Select(Cassette.Lossy).ToImmutableArray();
+        var arguments = _redaction.For(command).Arguments.Select(Cassette.Lossy).ToImmutableArray();
         var entry = new CassetteEntry
         {
             Program = Cassette.Lossy(command.Program),
@@ -554,20 +554,9 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         }
     }
 
-    /// <summary>Output with the rules applied and every argument marked secret on the command replaced, should the program print it.</summary>
-    private string RedactOutput(Command command, string text)
-    {
-        text = _redaction.Text(text);
-        for (var i = 0; i < command.Arguments.Length; i++)
-        {
-            if (command.SecretArguments[i] && command.Arguments[i].Length > 0)
-            {
-                text = text.Replace(command.Arguments[i], Redaction.Marker, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    /// <summary>Output with the rules applied and every value masked in the command's arguments (marked secret or
+    /// found by a rule) masked too, should the program print it.</summary>
+    private string RedactOutput(Command command, string text) => _redaction.For(command).Output(text);
 
     private void AddReplayable(string key, CassetteEntry entry)
     {
