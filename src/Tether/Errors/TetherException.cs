@@ -65,7 +65,9 @@ public abstract class ProcessFailedException : TetherException
     /// <summary>The run's result, with the output captured until it ended.</summary>
     public ProcessResult<string> Result { get; }
 
-    private protected static string Tail(string stderr)
+    /// <summary>The last line of <paramref name="stderr"/> for a message, with secrets masked: by the rules, and every
+    /// secret of <paramref name="pipeline"/>'s commands should the program have printed it.</summary>
+    private protected static string Tail(string stderr, Pipeline? pipeline)
     {
         var trimmed = stderr.TrimEnd();
         if (trimmed.Length == 0)
@@ -74,6 +76,11 @@ public abstract class ProcessFailedException : TetherException
         }
 
         var lastLine = Shown(trimmed[(trimmed.LastIndexOf('\n') + 1)..]);
+        foreach (var stage in pipeline?.Stages ?? [])
+        {
+            lastLine = RedactionPolicy.Default.For(stage).Output(lastLine);
+        }
+
         return ": " + (lastLine.Length > 200 ? lastLine[..200] + "…" : lastLine);
     }
 }
@@ -81,8 +88,8 @@ public abstract class ProcessFailedException : TetherException
 /// <summary>The run exited with a code that is not ok.</summary>
 public sealed class NonZeroExitException : ProcessFailedException
 {
-    internal NonZeroExitException(ProcessResult<string> result)
-        : base($"'{Shown(result.Program)}' exited with code {result.ExitCode}{Tail(result.Stderr)}", result)
+    internal NonZeroExitException(ProcessResult<string> result, Pipeline? pipeline = null)
+        : base($"'{Shown(result.Program)}' exited with code {result.ExitCode}{Tail(result.Stderr, pipeline)}", result)
     {
         ExitCode = result.ExitCode ?? -1;
     }
