@@ -367,6 +367,36 @@ public sealed class RedactionSpecs : IDisposable
         Assert.Equal("two\n", two.Stdout);
     }
 
+    [Fact]
+    public async Task A_cassette_written_with_the_earlier_marker_still_replays_secrets_a_rule_finds()
+    {
+        // Cassettes were written with "[REDACTED]" before the one policy masked with "***". A stored entry also answers
+        // its arguments with the rules applied, so a secret a rule finds ("--token [REDACTED]") still matches.
+        // Arrange: record the old marker literally, with no rules.
+        var old = new Command("deploy").WithArguments("--token", "[REDACTED]", "https://u:[REDACTED]@host", "API_KEY=[REDACTED]");
+        var cassette = await RecordAsync(old, Reply.Ok("deployed\n"), RedactionPolicy.None);
+
+        // Act
+        var replayed = await ReplayAsync(cassette, new Command("deploy").WithArguments("--token", Secret, $"https://u:{Secret}@host", $"API_KEY={Secret}"));
+
+        // Assert
+        Assert.Equal("deployed\n", replayed.Stdout);
+    }
+
+    [Fact]
+    public async Task A_marked_secret_stored_with_the_earlier_marker_does_not_match_and_says_so()
+    {
+        // Nothing but the command says a marked argument is secret, so an old "[REDACTED]" cannot be told from a value.
+        // Arrange
+        var cassette = await RecordAsync(new Command("login").WithArguments("[REDACTED]"), Reply.Ok("welcome\n"), RedactionPolicy.None);
+
+        // Act
+        var replay = await Record.ExceptionAsync(() => ReplayAsync(cassette, new Command("login").AddSecretArgument(Secret)));
+
+        // Assert
+        Assert.IsType<CassetteMissException>(replay);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<Recorded> RecordAsync(Command command, Reply reply, RedactionPolicy? redaction = null)
