@@ -61,6 +61,7 @@ public sealed class RedactionPolicySpecs
         { "deploy --password=pw --region eu", "deploy --password=*** --region eu" },
         { "deploy --pass pw; echo done", "deploy --pass ***; echo done" },
         { "git push https://u:pw@host/r.git", "git push https://u:***@host/r.git" },
+        { "(mysql -p pw) && (deploy --token tk)", "(mysql -p ***) && (deploy --token ***)" },
         { "ls -la; grep -p x file", "ls -la; grep -p x file" },
         { "echo mysql; cp -p a b", "echo mysql; cp -p a b" },
     };

@@ -18,10 +18,11 @@ internal sealed class TextRules
     ];
 
     // A value is quoted ('…' or "…", as a shell line or a log writes it; the quotes stay) or runs up to the next blank
-    // or quote. In a line of text it also stops at shell punctuation (; & |), so "--pass x; next" keeps "; next"; in one
+    // or quote. In a line of text it also stops at shell punctuation (; & | and a closing parenthesis), so
+    // "--pass x; next" keeps "; next" and "(mysql -p x)" keeps its ")"; in one
     // argument those are part of the value ("--password=a;b" is one password), except '&' after NAME=, which separates
     // the parameters of a URL query ("?access_token=x&page=2").
-    private const string LineValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"';&|]+))""";
+    private const string LineValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"';&|)]+))""";
     private const string WordValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"']+))""";
     private const string WordAssignmentValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"'&]+))""";
 
@@ -51,7 +52,7 @@ internal sealed class TextRules
             // mysql … -p VALUE or mysql … -pVALUE, within one simple command (not past ; & | or a line end). A VALUE
             // starting with '-' is the next option: "mysql -p -e …" prompts for the password.
             var programs = string.Join('|', policy.PasswordPrograms.OrderByDescending(p => p.Length).Select(Regex.Escape));
-            const string passwordValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"'\-;&|][^\s"';&|]*))""";
+            const string passwordValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"'\-;&|)][^\s"';&|)]*))""";
             _passwordFlag = new Regex(
                 "(?<![\\w.\\-])(?:[\\w./-]*/)?(?:" + programs + ")(?=\\s)[^\\n;&|]*?\\s-p(?:" + passwordValue + "|\\s+" + passwordValue + ")",
                 RegexOptions.CultureInvariant);
