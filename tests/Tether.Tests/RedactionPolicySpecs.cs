@@ -190,6 +190,21 @@ public sealed class RedactionPolicySpecs
     }
 
     [Fact]
+    public void A_user_flag_of_any_spelling_is_masked_in_text_as_well_as_in_arguments()
+    {
+        // Arrange: flags that share no "--" start (the text rules skip a line that holds none of the flags' common start).
+        var policy = RedactionPolicy.None.WithFlags("-k", "/key");
+
+        // Act
+        var arguments = policy.For("tool", ["-k", "kv-1", "/key=kv-2"]).Arguments;
+        var line = policy.Redact("tool -k kv-3 /key kv-4");
+
+        // Assert
+        Assert.Equal<string>(["-k", "***", "/key=***"], arguments);
+        Assert.Equal("tool -k *** /key ***", line);
+    }
+
+    [Fact]
     public void The_mask_is_three_asterisks()
     {
         Assert.Equal("***", RedactionPolicy.Mask);

@@ -14,17 +14,16 @@ public sealed class Redactor
     private const int MinEchoLength = 4;
 
     private readonly RedactionPolicy _policy;
-    private readonly ImmutableArray<string> _echoes;
+    private readonly List<string> _found = [];
+    private string[]? _echoes;
 
     internal Redactor(RedactionPolicy policy, string program, IReadOnlyList<string> arguments, IReadOnlyList<bool>? secret)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(arguments);
         _policy = policy;
-        var found = new List<string>();
         Program = policy.Text.Word(program, null, MinEchoLength);
-        Arguments = MaskArguments(policy, program, arguments, secret, found);
-        _echoes = [.. found.Where(v => v.Length > 0 && v != RedactionPolicy.Mask).Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length)];
+        Arguments = MaskArguments(policy, program, arguments, secret, _found);
     }
 
     /// <summary>The program with secrets masked (a URL with a password, should one be the program).</summary>
@@ -47,6 +46,9 @@ public sealed class Redactor
         }
 
         text = _policy.Text.Line(text);
+
+        // Longest first, so that a value holding another is masked whole.
+        _echoes ??= [.. _found.Where(v => v.Length > 0 && v != RedactionPolicy.Mask).Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length)];
         foreach (var echo in _echoes)
         {
             text = text.Replace(echo, RedactionPolicy.Mask, StringComparison.Ordinal);

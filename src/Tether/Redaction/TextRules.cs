@@ -33,9 +33,15 @@ internal sealed class TextRules
     private static readonly Regex WordAssignment = new(AssignmentName + WordAssignmentValue, RegexOptions.CultureInvariant);
 
     private readonly RedactionPolicy _policy;
+    // Text that cannot match a rule is the common case (most arguments, most output lines): a cheap substring test
+    // decides whether a rule's regex runs at all, which keeps Command.ToString() and output masking fast.
+    private static readonly string[][] BuiltInTriggers = [["authorization"], ["key", "token"], ["://"]];
+
     private readonly Regex? _lineFlags;
     private readonly Regex? _wordFlags;
+    private readonly string _flagsTrigger = "";
     private readonly Regex? _passwordFlag;
+    private readonly (Regex Pattern, bool HasSecretGroup, string[]? Triggers)[] _patterns;
 
     public TextRules(RedactionPolicy policy)
     {
@@ -45,6 +51,7 @@ internal sealed class TextRules
             var names = string.Join('|', policy.Flags.OrderByDescending(f => f.Length).Select(Regex.Escape));
             _lineFlags = new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + LineValue, RegexOptions.CultureInvariant);
             _wordFlags = new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + WordValue, RegexOptions.CultureInvariant);
+            _flagsTrigger = CommonPrefix(policy.Flags);
         }
 
         if (policy.PasswordPrograms.Length > 0)
@@ -57,6 +64,12 @@ internal sealed class TextRules
                 "(?<![\\w.\\-])(?:[\\w./-]*/)?(?:" + programs + ")(?=\\s)[^\\n;&|]*?\\s-p(?:" + passwordValue + "|\\s+" + passwordValue + ")",
                 RegexOptions.CultureInvariant);
         }
+
+        _patterns = [.. policy.Patterns.Select(p =>
+        {
+            var builtIn = Array.IndexOf(BuiltInPatterns, p);
+            return (p, p.GroupNumberFromName("secret") >= 0, builtIn < 0 ? null : BuiltInTriggers[builtIn]);
+        })];
     }
 
     /// <summary><paramref name="text"/> (a line of text: output, a message, a shell command line) with every rule
@@ -74,12 +87,12 @@ internal sealed class TextRules
             return text;
         }
 
-        if ((line ? _lineFlags : _wordFlags) is { } flags)
+        if ((line ? _lineFlags : _wordFlags) is { } flags && text.Contains(_flagsTrigger, StringComparison.Ordinal))
         {
             text = MaskGroup(flags, text, "value", found, minFound);
         }
 
-        if (_passwordFlag is not null)
+        if (_passwordFlag is not null && text.Contains("-p", StringComparison.Ordinal))
         {
             text = MaskGroup(_passwordFlag, text, "value", found, minFound);
         }
@@ -89,13 +102,33 @@ internal sealed class TextRules
             text = (line ? LineAssignment : WordAssignment).Replace(text, m => SecretName.Matches(m.Groups["name"].Value) ? Masked(m, m.Groups["value"], found, minFound) : m.Value);
         }
 
-        foreach (var pattern in _policy.Patterns)
+        foreach (var (pattern, hasSecretGroup, triggers) in _patterns)
         {
-            var hasSecretGroup = pattern.GroupNumberFromName("secret") >= 0;
-            text = pattern.Replace(text, m => Masked(m, hasSecretGroup ? m.Groups["secret"] : m, found, minFound));
+            if (triggers is null || triggers.Any(t => text.Contains(t, StringComparison.OrdinalIgnoreCase)))
+            {
+                text = pattern.Replace(text, m => Masked(m, hasSecretGroup ? m.Groups["secret"] : m, found, minFound));
+            }
         }
 
         return text;
+    }
+
+    /// <summary>The start every flag shares ("--" for the default ones), which text must hold for any to match.</summary>
+    private static string CommonPrefix(IReadOnlyList<string> flags)
+    {
+        var prefix = flags[0];
+        foreach (var flag in flags)
+        {
+            var i = 0;
+            while (i < prefix.Length && i < flag.Length && prefix[i] == flag[i])
+            {
+                i++;
+            }
+
+            prefix = prefix[..i];
+        }
+
+        return prefix;
     }
 
     private static string MaskGroup(Regex rule, string text, string group, List<string>? found, int minFound) =>
