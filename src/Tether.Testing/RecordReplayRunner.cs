@@ -42,13 +42,13 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// <param name="path">The cassette file.</param>
     /// <param name="mode">How to use it.</param>
     /// <param name="inner">The runner that runs for real when recording (<see cref="ProcessRunner.Default"/> when null).</param>
-    /// <param name="redaction">What to redact when recording (<see cref="Redaction.Default"/> when null).</param>
+    /// <param name="redaction">What to redact when recording (<see cref="RedactionPolicy.Default"/> when null).</param>
     /// <param name="timeProvider">The clock for replayed runs' timeouts and grace periods (the system clock when null).</param>
     /// <exception cref="CassetteException">
     /// The cassette is needed (Replay, Once or NewEpisodes with an existing file) and cannot be loaded: missing (Replay
     /// only), unreadable, too large, invalid JSON, another version or an invalid entry.
     /// </exception>
-    public RecordReplayRunner(string path, CassetteMode mode, IProcessRunner? inner = null, Redaction? redaction = null, TimeProvider? timeProvider = null)
+    public RecordReplayRunner(string path, CassetteMode mode, IProcessRunner? inner = null, RedactionPolicy? redaction = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!Enum.IsDefined(mode))
@@ -58,7 +58,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
 
         CassettePath = path;
         Mode = mode;
-        redaction ??= Redaction.Default;
+        redaction ??= RedactionPolicy.Default;
         _time = timeProvider ?? TimeProvider.System;
 
         var exists = File.Exists(path) || new FileInfo(path).LinkTarget is not null;
@@ -138,7 +138,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     /// when it throws (a failed assertion, any error), nothing is written and the exception propagates. The surest way
     /// to keep a failing test from persisting a cassette.
     /// </summary>
-    public static async Task UseAsync(string path, CassetteMode mode, Func<RecordReplayRunner, Task> body, IProcessRunner? inner = null, Redaction? redaction = null, TimeProvider? timeProvider = null)
+    public static async Task UseAsync(string path, CassetteMode mode, Func<RecordReplayRunner, Task> body, IProcessRunner? inner = null, RedactionPolicy? redaction = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var runner = new RecordReplayRunner(path, mode, inner, redaction, timeProvider);

@@ -321,24 +321,20 @@ public sealed partial class Command
     public Pipeline ToPipeline() => new([this]);
 
     /// <summary>
-    /// The program and arguments as a shell-like line, capped at 256 characters, with secret arguments shown as
-    /// <c>***</c> and control characters escaped. Never includes environment values.
+    /// The program and arguments as a shell-like line, capped at 256 characters, with secrets masked as
+    /// <see cref="RedactionPolicy.Mask"/> by <see cref="RedactionPolicy.Default"/> (arguments marked secret, secret flag
+    /// values, credentials in headers and URLs, <c>API_KEY=…</c>, …) and control characters escaped. Never includes
+    /// environment values.
     /// </summary>
     public override string ToString()
     {
+        var redacted = RedactionPolicy.Default.For(this);
         var builder = new StringBuilder();
-        AppendQuoted(builder, Program);
-        for (var i = 0; i < Arguments.Length && builder.Length <= ToStringCap; i++)
+        AppendQuoted(builder, redacted.Program);
+        for (var i = 0; i < redacted.Arguments.Length && builder.Length <= ToStringCap; i++)
         {
             builder.Append(' ');
-            if (SecretArguments[i])
-            {
-                builder.Append("***");
-            }
-            else
-            {
-                AppendQuoted(builder, Arguments[i]);
-            }
+            AppendQuoted(builder, redacted.Arguments[i]);
         }
 
         if (builder.Length > ToStringCap)
@@ -350,18 +346,12 @@ public sealed partial class Command
         return builder.ToString();
     }
 
-    internal IEnumerable<string> RedactedArguments()
-    {
-        for (var i = 0; i < Arguments.Length; i++)
-        {
-            yield return SecretArguments[i] ? "***" : Arguments[i];
-        }
-    }
-
     private static void AppendQuoted(StringBuilder builder, string value)
     {
         var needsQuotes = value.Length == 0;
-        foreach (var ch in value)
+
+        // The mask's asterisks are not a glob: "--password=***" reads the same in every file Tether writes.
+        foreach (var ch in value.Replace(RedactionPolicy.Mask, "", StringComparison.Ordinal))
         {
             if (char.IsWhiteSpace(ch) || ch is '\'' or '"' or '\\' or '$' or '`' or '|' or '&' or ';' or '<' or '>' or '(' or ')' or '*' or '?')
             {

@@ -59,7 +59,7 @@ public static class ProcessRunnerExtensions
         ThrowUnlessExited(result);
         if (!result.IsSuccess)
         {
-            throw new NonZeroExitException(result);
+            throw new NonZeroExitException(result, pipeline);
         }
 
         return result.Stdout.Trim();
@@ -101,7 +101,7 @@ public static class ProcessRunnerExtensions
         {
             0 => true,
             1 => false,
-            _ => throw new NonZeroExitException(result),
+            _ => throw new NonZeroExitException(result, pipeline),
         };
     }
 

@@ -33,7 +33,7 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal<string>(["--env", "prod", $"{flag}={Redaction.Marker}"], cassette.Entry.Arguments);
+        Assert.Equal<string>(["--env", "prod", $"{flag}={RedactionPolicy.Mask}"], cassette.Entry.Arguments);
         AssertNotInFile(cassette, Secret);
         Assert.Equal("deployed\n", replayed.Stdout);
     }
@@ -50,7 +50,7 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal<string>([flag, Redaction.Marker, "--verbose"], cassette.Entry.Arguments);
+        Assert.Equal<string>([flag, RedactionPolicy.Mask, "--verbose"], cassette.Entry.Arguments);
         AssertNotInFile(cassette, Secret);
         Assert.Equal("deployed\n", replayed.Stdout);
     }
@@ -66,7 +66,7 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal($"mysql --password {Redaction.Marker} -e 'select 1' && curl --token={Redaction.Marker} https://api", cassette.Entry.Arguments[1]);
+        Assert.Equal($"mysql --password {RedactionPolicy.Mask} -e 'select 1' && curl --token={RedactionPolicy.Mask} https://api", cassette.Entry.Arguments[1]);
         AssertNotInFile(cassette, Secret);
         Assert.Equal("1\n", replayed.Stdout);
     }
@@ -90,7 +90,7 @@ public sealed class RedactionSpecs : IDisposable
 
         // Assert
         AssertNotInFile(cassette, Secret);
-        Assert.Contains(Redaction.Marker, cassette.Entry.Arguments[1], StringComparison.Ordinal);
+        Assert.Contains(RedactionPolicy.Mask, cassette.Entry.Arguments[1], StringComparison.Ordinal);
         Assert.Equal(cassette.Entry.Stdout, replayed.Stdout);
     }
 
@@ -119,18 +119,18 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal($"+ deploy --token={Redaction.Marker} --region eu\n", cassette.Entry.Stdout);
-        Assert.Equal($"retrying with --api-key {Redaction.Marker}\n", cassette.Entry.Stderr);
+        Assert.Equal($"+ deploy --token={RedactionPolicy.Mask} --region eu\n", cassette.Entry.Stdout);
+        Assert.Equal($"retrying with --api-key {RedactionPolicy.Mask}\n", cassette.Entry.Stderr);
         AssertNotInFile(cassette, Secret);
         Assert.Equal(cassette.Entry.Stdout, replayed.Stdout);
         Assert.Equal(cassette.Entry.Stderr, replayed.Stderr);
     }
 
     [Theory]
-    [InlineData("> Authorization: Bearer {0}\n", "> Authorization: Bearer [REDACTED]\n")]
-    [InlineData("authorization: basic {0}\r\n", "authorization: basic [REDACTED]\r\n")]
-    [InlineData("AUTHORIZATION:token {0} trailing\n", "AUTHORIZATION:token [REDACTED] trailing\n")]
-    [InlineData("header \"Authorization: Digest {0}\" sent\n", "header \"Authorization: Digest [REDACTED]\" sent\n")]
+    [InlineData("> Authorization: Bearer {0}\n", "> Authorization: Bearer ***\n")]
+    [InlineData("authorization: basic {0}\r\n", "authorization: basic ***\r\n")]
+    [InlineData("AUTHORIZATION:token {0} trailing\n", "AUTHORIZATION:token *** trailing\n")]
+    [InlineData("header \"Authorization: Digest {0}\" sent\n", "header \"Authorization: Digest ***\" sent\n")]
     public async Task Authorization_header_credentials_in_output_are_redacted_and_replay_redacted(string template, string expected)
     {
         // Arrange
@@ -158,7 +158,7 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal($"Authorization: Bearer {Redaction.Marker}", cassette.Entry.Arguments[1]);
+        Assert.Equal($"Authorization: Bearer {RedactionPolicy.Mask}", cassette.Entry.Arguments[1]);
         AssertNotInFile(cassette, Secret);
         Assert.Equal("{}", replayed.Stdout);
     }
@@ -175,8 +175,8 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command);
 
         // Assert
-        Assert.Equal($"https://alice:{Redaction.Marker}@git.example.com/repo.git", cassette.Entry.Arguments[1]);
-        Assert.Equal($"Cloning into 'repo'... from https://alice:{Redaction.Marker}@git.example.com/repo.git\n", cassette.Entry.Stderr);
+        Assert.Equal($"https://alice:{RedactionPolicy.Mask}@git.example.com/repo.git", cassette.Entry.Arguments[1]);
+        Assert.Equal($"Cloning into 'repo'... from https://alice:{RedactionPolicy.Mask}@git.example.com/repo.git\n", cassette.Entry.Stderr);
         AssertNotInFile(cassette, Secret);
         Assert.Equal(cassette.Entry.Stderr, replayed.Stderr);
     }
@@ -198,7 +198,7 @@ public sealed class RedactionSpecs : IDisposable
     public async Task A_user_pattern_with_a_secret_group_redacts_only_that_group()
     {
         // Arrange
-        var redaction = Redaction.Default.WithPattern(@"session=(?<secret>[0-9a-zA-Z-]+)");
+        var redaction = RedactionPolicy.Default.WithPattern(@"session=(?<secret>[0-9a-zA-Z-]+)");
         var command = new Command("app").WithArguments($"--cookie=lang=en;session={Secret};path=/");
 
         // Act
@@ -206,8 +206,8 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command, redaction);
 
         // Assert
-        Assert.Equal($"--cookie=lang=en;session={Redaction.Marker};path=/", cassette.Entry.Arguments[0]);
-        Assert.Equal($"set session={Redaction.Marker} ok\n", cassette.Entry.Stdout);
+        Assert.Equal($"--cookie=lang=en;session={RedactionPolicy.Mask};path=/", cassette.Entry.Arguments[0]);
+        Assert.Equal($"set session={RedactionPolicy.Mask} ok\n", cassette.Entry.Stdout);
         AssertNotInFile(cassette, Secret);
         Assert.Equal(cassette.Entry.Stdout, replayed.Stdout);
     }
@@ -216,7 +216,7 @@ public sealed class RedactionSpecs : IDisposable
     public async Task A_user_pattern_without_a_secret_group_redacts_the_whole_match()
     {
         // Arrange
-        var redaction = Redaction.Default.WithPattern(new Regex("sk_live_[A-Za-z0-9-]+", RegexOptions.CultureInvariant));
+        var redaction = RedactionPolicy.Default.WithPattern(new Regex("sk_live_[A-Za-z0-9-]+", RegexOptions.CultureInvariant));
         var command = new Command("stripe").WithArguments($"--key=sk_live_{Secret}", "charges");
 
         // Act
@@ -224,8 +224,8 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command, redaction);
 
         // Assert
-        Assert.Equal<string>([$"--key={Redaction.Marker}", "charges"], cassette.Entry.Arguments);
-        Assert.Equal($"using {Redaction.Marker}\n", cassette.Entry.Stdout);
+        Assert.Equal<string>([$"--key={RedactionPolicy.Mask}", "charges"], cassette.Entry.Arguments);
+        Assert.Equal($"using {RedactionPolicy.Mask}\n", cassette.Entry.Stdout);
         AssertNotInFile(cassette, Secret);
         AssertNotInFile(cassette, "sk_live_");
         Assert.Equal(cassette.Entry.Stdout, replayed.Stdout);
@@ -236,7 +236,7 @@ public sealed class RedactionSpecs : IDisposable
     {
         // Arrange: a literal with regex metacharacters, which must match only itself.
         const string literal = "tok.en+(42)";
-        var redaction = Redaction.None.WithLiteral(literal);
+        var redaction = RedactionPolicy.None.WithLiteral(literal);
         var command = new Command("tool").WithArguments($"x{literal}y", "tokXen+42");
 
         // Act
@@ -244,9 +244,9 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command, redaction);
 
         // Assert
-        Assert.Equal<string>([$"x{Redaction.Marker}y", "tokXen+42"], cassette.Entry.Arguments);
-        Assert.Equal($"echo {Redaction.Marker}\n", cassette.Entry.Stdout);
-        Assert.Equal(Redaction.Marker, cassette.Entry.Stderr);
+        Assert.Equal<string>([$"x{RedactionPolicy.Mask}y", "tokXen+42"], cassette.Entry.Arguments);
+        Assert.Equal($"echo {RedactionPolicy.Mask}\n", cassette.Entry.Stdout);
+        Assert.Equal(RedactionPolicy.Mask, cassette.Entry.Stderr);
         AssertNotInFile(cassette, literal);
         Assert.Equal(cassette.Entry.Stdout, replayed.Stdout);
     }
@@ -257,7 +257,7 @@ public sealed class RedactionSpecs : IDisposable
     public async Task A_secret_argument_is_always_redacted_and_the_same_command_replays(bool noRules)
     {
         // Arrange: nothing about the value looks secret; only the command says so.
-        var redaction = noRules ? Redaction.None : Redaction.Default;
+        var redaction = noRules ? RedactionPolicy.None : RedactionPolicy.Default;
         var command = new Command("login").WithArguments("--user", "alice").AddSecretArgument("plain-words-" + Secret).AddArgument("--remember");
 
         // Act
@@ -265,7 +265,7 @@ public sealed class RedactionSpecs : IDisposable
         var replayed = await ReplayAsync(cassette, command, redaction);
 
         // Assert
-        Assert.Equal<string>(["--user", "alice", Redaction.Marker, "--remember"], cassette.Entry.Arguments);
+        Assert.Equal<string>(["--user", "alice", RedactionPolicy.Mask, "--remember"], cassette.Entry.Arguments);
         AssertNotInFile(cassette, Secret);
         Assert.Equal("welcome\n", replayed.Stdout);
     }
@@ -277,7 +277,7 @@ public sealed class RedactionSpecs : IDisposable
         var command = new Command("deploy").WithArguments("--password=visible");
 
         // Act
-        var cassette = await RecordAsync(command, Reply.Ok("Authorization: Bearer visible\n"), Redaction.None);
+        var cassette = await RecordAsync(command, Reply.Ok("Authorization: Bearer visible\n"), RedactionPolicy.None);
 
         // Assert
         Assert.Equal<string>(["--password=visible"], cassette.Entry.Arguments);
@@ -294,8 +294,8 @@ public sealed class RedactionSpecs : IDisposable
             .WithoutEnvironmentVariable("HOME");
 
         // Act
-        var cassette = await RecordAsync(command, Reply.Ok(), Redaction.None);
-        var replayed = await ReplayAsync(cassette, command.WithEnvironmentVariable("API_TOKEN", "another"), Redaction.None);
+        var cassette = await RecordAsync(command, Reply.Ok(), RedactionPolicy.None);
+        var replayed = await ReplayAsync(cassette, command.WithEnvironmentVariable("API_TOKEN", "another"), RedactionPolicy.None);
 
         // Assert
         Assert.Equal<string>(["API_TOKEN", "HOME", "PLAIN"], cassette.Entry.EnvironmentNames);
@@ -316,7 +316,7 @@ public sealed class RedactionSpecs : IDisposable
         var cassette = await RecordAsync(command, Reply.Ok($"logged in with {Secret}\n").WithStderr($"warning: {Secret} expires soon\n"));
 
         // Assert
-        Assert.Equal<string>([Redaction.Marker], cassette.Entry.Arguments);
+        Assert.Equal<string>([RedactionPolicy.Mask], cassette.Entry.Arguments);
         AssertNotInFile(cassette, Secret);
     }
 
@@ -324,11 +324,11 @@ public sealed class RedactionSpecs : IDisposable
     public async Task A_user_pattern_that_also_matches_the_marker_still_replays()
     {
         // Regression (this spec found it): redaction was applied again to each stored entry's arguments on load, but
-        // only once to the live invocation. A pattern that matches inside "[REDACTED]" itself (here: runs of 8+
-        // capitals or digits, a common "API key" pattern) turned the stored "[REDACTED]" into "[[REDACTED]]", so the
+        // only once to the live invocation. A pattern that matches inside the marker itself (then "[REDACTED]"; here:
+        // runs of 8+ capitals or digits, a common "API key" pattern) turned the stored "[REDACTED]" into "[[REDACTED]]", so the
         // recorded invocation never matched again.
         // Arrange
-        var redaction = Redaction.Default.WithPattern("[A-Z0-9]{8,}");
+        var redaction = RedactionPolicy.Default.WithPattern("[A-Z0-9]{8,}");
         var command = new Command("aws").WithArguments("--key-id", "AKIA0123456789ABCDEF");
 
         // Act
@@ -336,7 +336,7 @@ public sealed class RedactionSpecs : IDisposable
         var replay = await Record.ExceptionAsync(() => ReplayAsync(cassette, command, redaction));
 
         // Assert
-        Assert.Equal<string>(["--key-id", Redaction.Marker], cassette.Entry.Arguments);
+        Assert.Equal<string>(["--key-id", RedactionPolicy.Mask], cassette.Entry.Arguments);
         AssertNotInFile(cassette, "AKIA0123456789ABCDEF");
         Assert.Null(replay);
     }
@@ -367,9 +367,39 @@ public sealed class RedactionSpecs : IDisposable
         Assert.Equal("two\n", two.Stdout);
     }
 
+    [Fact]
+    public async Task A_cassette_written_with_the_earlier_marker_still_replays_secrets_a_rule_finds()
+    {
+        // Cassettes were written with "[REDACTED]" before the one policy masked with "***". A stored entry also answers
+        // its arguments with the rules applied, so a secret a rule finds ("--token [REDACTED]") still matches.
+        // Arrange: record the old marker literally, with no rules.
+        var old = new Command("deploy").WithArguments("--token", "[REDACTED]", "https://u:[REDACTED]@host", "API_KEY=[REDACTED]");
+        var cassette = await RecordAsync(old, Reply.Ok("deployed\n"), RedactionPolicy.None);
+
+        // Act
+        var replayed = await ReplayAsync(cassette, new Command("deploy").WithArguments("--token", Secret, $"https://u:{Secret}@host", $"API_KEY={Secret}"));
+
+        // Assert
+        Assert.Equal("deployed\n", replayed.Stdout);
+    }
+
+    [Fact]
+    public async Task A_marked_secret_stored_with_the_earlier_marker_does_not_match_and_says_so()
+    {
+        // Nothing but the command says a marked argument is secret, so an old "[REDACTED]" cannot be told from a value.
+        // Arrange
+        var cassette = await RecordAsync(new Command("login").WithArguments("[REDACTED]"), Reply.Ok("welcome\n"), RedactionPolicy.None);
+
+        // Act
+        var replay = await Record.ExceptionAsync(() => ReplayAsync(cassette, new Command("login").AddSecretArgument(Secret)));
+
+        // Assert
+        Assert.IsType<CassetteMissException>(replay);
+    }
+
     // ---------------------------------------------------------------- helpers
 
-    private async Task<Recorded> RecordAsync(Command command, Reply reply, Redaction? redaction = null)
+    private async Task<Recorded> RecordAsync(Command command, Reply reply, RedactionPolicy? redaction = null)
     {
         var path = Path.Combine(_directory, "cassette.json");
         using (var recorder = new RecordReplayRunner(path, CassetteMode.Record, inner: new ScriptedRunner().Fallback(reply), redaction: redaction))
@@ -383,7 +413,7 @@ public sealed class RedactionSpecs : IDisposable
         return new Recorded(path, bytes, entry);
     }
 
-    private static async Task<ProcessResult<string>> ReplayAsync(Recorded cassette, Command command, Redaction? redaction = null)
+    private static async Task<ProcessResult<string>> ReplayAsync(Recorded cassette, Command command, RedactionPolicy? redaction = null)
     {
         using var replayer = new RecordReplayRunner(cassette.Path, CassetteMode.Replay, redaction: redaction);
         return await replayer.OutputStringAsync(command).Soon();

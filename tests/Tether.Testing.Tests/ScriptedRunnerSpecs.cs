@@ -77,6 +77,22 @@ public sealed class ScriptedRunnerSpecs
     }
 
     [Fact]
+    public async Task An_unscripted_invocation_and_the_rules_are_printed_with_their_secrets_masked()
+    {
+        // Arrange
+        var runner = new ScriptedRunner().On(["mysql", "-u", "root", "-p", "rule-s3cr3t-1"], Reply.Ok());
+        var command = new Command("mysql").WithArguments("-u", "app", "-p", "call-s3cr3t-2", "API_KEY=call-s3cr3t-3").AddSecretArgument("call-s3cr3t-4");
+
+        // Act
+        var error = await Assert.ThrowsAsync<UnscriptedInvocationException>(() => runner.OutputStringAsync(command).Soon());
+
+        // Assert
+        Assert.DoesNotContain("s3cr3t", error.Message, StringComparison.Ordinal);
+        Assert.Contains("mysql -u app -p *** API_KEY=*** ***", error.Message, StringComparison.Ordinal);
+        Assert.Contains("On(mysql -u root -p ***)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failure_reply_is_data_for_the_capturing_verbs_and_an_error_for_the_checking_verbs()
     {
         var runner = new ScriptedRunner().On("make", Reply.Fail(2, "make: *** No rule to make target\n"));

@@ -6,8 +6,9 @@ namespace Tether.Cli.Commands;
 
 /// <summary>
 /// Records one <c>tether run</c> in a journal (<c>--journal DIR</c>) with <see cref="JobJournal"/>:
-/// <c>job.submitted</c> and <c>job.started</c> before the program is spawned, then <c>job.command</c> (program,
-/// arguments, working directory, exit code or signal, duration; never output or environment) and one end record:
+/// <c>job.submitted</c> and <c>job.started</c> before the program is spawned, then <c>job.command</c> (built by
+/// <see cref="CommandRecord"/>: program, arguments with secrets masked by <see cref="RedactionPolicy.Default"/>, working
+/// directory, exit code or signal, duration; never output or environment) and one end record:
 /// <c>job.completed</c>, <c>job.failed</c>, <c>job.timed_out</c> or <c>job.cancelled</c>.
 /// </summary>
 /// <remarks>
@@ -57,7 +58,7 @@ internal sealed class RunJournal : IAsyncDisposable
         var run = new RunJournal(journal, console, job, command);
         try
         {
-            await run._jobs.SubmittedAsync(job, new JsonObject { ["program"] = ArgumentRedaction.Redact([command.Program])[0] }).ConfigureAwait(false);
+            await run._jobs.SubmittedAsync(job, CommandRecord.Submitted(command)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is JournalException or IOException)
         {
@@ -74,7 +75,7 @@ internal sealed class RunJournal : IAsyncDisposable
     /// <summary>The program ran to an end (or a timeout).</summary>
     public async Task FinishedAsync(ProcessResult<byte[]> result)
     {
-        var capture = Capture(result.Duration);
+        var capture = new CommandRun { Duration = result.Duration };
         switch (result.Outcome)
         {
             case Outcome.Exited { Code: 0 }:
@@ -101,28 +102,24 @@ internal sealed class RunJournal : IAsyncDisposable
     /// <summary>The program could not be started, or could not be followed to its end.</summary>
     public async Task FailedAsync(string message, int tetherExitCode, TimeSpan? duration)
     {
-        await CommandAsync(Capture(duration)).ConfigureAwait(false);
+        await CommandAsync(new CommandRun { Duration = duration }).ConfigureAwait(false);
         await RecordAsync("job.failed", () => _jobs.FailedAsync(Job, message, null, new JsonObject { ["tether_exit_code"] = tetherExitCode })).ConfigureAwait(false);
     }
 
     /// <summary>Tether was interrupted (Ctrl+C, SIGTERM, SIGHUP) and stopped the tree, or never started it.</summary>
     public async Task InterruptedAsync(TimeSpan? duration)
     {
-        await CommandAsync(Capture(duration)).ConfigureAwait(false);
+        await CommandAsync(new CommandRun { Duration = duration }).ConfigureAwait(false);
         await RecordAsync("job.cancelled", () => _jobs.CancelledAsync(Job, "interrupted")).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _journal.DisposeAsync();
 
-    private CommandCapture Capture(TimeSpan? duration) => new()
+    private Task CommandAsync(CommandRun run)
     {
-        Program = _command.Program,
-        Arguments = [.. _command.Arguments.Select((value, i) => new CapturedArgument(value, i < _command.SecretArguments.Length && _command.SecretArguments[i]))],
-        WorkingDirectory = _command.WorkingDirectory,
-        Duration = duration,
-    };
-
-    private Task CommandAsync(CommandCapture capture) => RecordAsync("job.command", () => _jobs.CommandCapturedAsync(Job, capture));
+        var record = CommandRecord.For(_command, run);
+        return RecordAsync(record.Type, () => _journal.AppendAsync(new JournalEntry(record.Type, Job, record.Data)));
+    }
 
     /// <summary>Appends one record; after the first failure, says so once on stderr and appends nothing more.</summary>
     private async Task RecordAsync(string what, Func<Task<ulong>> append)

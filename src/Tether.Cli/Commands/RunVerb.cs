@@ -153,7 +153,7 @@ internal sealed class RunVerb : Verb
           records it as any run. A run that completes, whatever its exit code, signal or timeout, is saved
           to FILE; one that could not start or was interrupted is not. Output is stored as UTF-8 text, at
           most 16 MiB per stream; values that look like secrets (--password, --token, Authorization
-          headers, URL passwords) are stored as [REDACTED], and environment values never.
+          headers, URL passwords, API_KEY=...) are stored as ***, and environment values never.
           Under --cassette the program's stdin is always empty (a stream could not be matched on replay):
           tether's own stdin is never read, so piped input does not reach the program.
           A FILE that is not a valid cassette exits 1 with one line and is never written over.

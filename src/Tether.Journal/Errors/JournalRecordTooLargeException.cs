@@ -1,11 +1,11 @@
 namespace Tether.Journaling;
 
 /// <summary>A record was refused because its line would exceed <see cref="JournalOptions.MaxRecordBytes"/>. Nothing was
-/// written. Cut long text with <see cref="Utf8Text.Cut(string, int, CutKeep)"/> before appending.</summary>
+/// written. Cut long text to a byte budget before appending it.</summary>
 public sealed class JournalRecordTooLargeException : JournalException
 {
     internal JournalRecordTooLargeException(string type, long size, int limit)
-        : base($"A '{type}' record of {size} bytes exceeds the journal's limit of {limit} bytes per record; nothing was written. Cut long text (Utf8Text.Cut) or raise JournalOptions.MaxRecordBytes.")
+        : base($"A '{type}' record of {size} bytes exceeds the journal's limit of {limit} bytes per record; nothing was written. Cut long text before appending it, or raise JournalOptions.MaxRecordBytes.")
     {
         Type = type;
         Size = size;

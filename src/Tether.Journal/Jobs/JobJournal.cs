@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tether.Journaling.Internal;
+using Tether.Text;
 
 namespace Tether.Journaling;
 
@@ -81,42 +82,6 @@ public sealed class JobJournal
     /// <summary>Records that <paramref name="job"/> was rolled back.</summary>
     public Task<ulong> RolledBackAsync(string job, string? reason = null, JsonObject? data = null, CancellationToken cancellationToken = default) =>
         AppendAsync(JobRecordTypes.RolledBack, job, Reason(reason), data, cancellationToken);
-
-    /// <summary>
-    /// Records a command <paramref name="job"/> ran: secret arguments (and arguments that look like credentials) become
-    /// <c>***</c>, output is cut to <see cref="JobJournalOptions.MaxOutputBytes"/> per stream with a visible marker, and
-    /// the environment is never recorded.
-    /// </summary>
-    public Task<ulong> CommandCapturedAsync(string job, CommandCapture command, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var args = new JsonArray();
-        foreach (var argument in ArgumentRedaction.Redact(command.Arguments))
-        {
-            args.Add((JsonNode?)JsonValue.Create(argument));
-        }
-
-        var fields = new List<KeyValuePair<string, JsonNode?>>
-        {
-            new("program", ArgumentRedaction.Redact([command.Program])[0]),
-            new("args", args),
-        };
-        if (command.WorkingDirectory is not null)
-        {
-            fields.Add(new("cwd", command.WorkingDirectory));
-        }
-
-        fields.Add(new("exit_code", command.ExitCode));
-        fields.Add(new("signal", command.Signal));
-        if (command.Duration is { } duration)
-        {
-            fields.Add(new("duration_ms", Math.Round(duration.TotalMilliseconds, 3)));
-        }
-
-        AddOutput(fields, "stdout", command.Stdout, command.OutputIsSecret);
-        AddOutput(fields, "stderr", command.Stderr, command.OutputIsSecret);
-        return AppendAsync(JobRecordTypes.CommandCaptured, job, fields, null, cancellationToken);
-    }
 
     /// <summary>
     /// Appends <c>job.abandoned</c> for every job that was started and never ended, unless the process that started it is
@@ -236,17 +201,6 @@ public sealed class JobJournal
 
     private List<KeyValuePair<string, JsonNode?>> Reason(string? reason) =>
         reason is null ? [] : [new("reason", Utf8Text.Cut(reason, _options.MaxErrorBytes))];
-
-    private void AddOutput(List<KeyValuePair<string, JsonNode?>> fields, string name, string? text, bool secret)
-    {
-        if (text is null)
-        {
-            return;
-        }
-
-        fields.Add(new(name, secret ? ArgumentRedaction.Mask : Utf8Text.Cut(text, _options.MaxOutputBytes, _options.OutputKeep)));
-        fields.Add(new(name + "_bytes", System.Text.Encoding.UTF8.GetByteCount(text)));
-    }
 
     /// <summary>A job started and not yet ended, as reconciliation sees it.</summary>
     private sealed record OpenJob(string Name, ulong StartedSeq, ProcessIdentity? Writer);

@@ -30,10 +30,6 @@ public static class JobRecordTypes
     /// <summary>The job's effects were undone. Data: <c>reason</c> when given.</summary>
     public const string RolledBack = "job.rolled_back";
 
-    /// <summary>A command the job ran: <c>program</c>, <c>args</c> (secrets redacted), <c>exit_code</c>, <c>signal</c>,
-    /// <c>duration_ms</c>, <c>stdout</c>/<c>stderr</c> (cut to a bound) and their original sizes.</summary>
-    public const string CommandCaptured = "job.command";
-
     /// <summary>Written by reconciliation for a job started by a writer that is gone. Data: <c>started_seq</c>,
     /// <c>reason</c>.</summary>
     public const string Abandoned = "job.abandoned";

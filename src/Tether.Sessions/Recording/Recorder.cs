@@ -343,7 +343,9 @@ public sealed class Recorder
         {
             foreach (var command in spool.Commands.Skip(writer.CommandCount))
             {
-                writer.Append(command);
+                // The session file keeps the line as typed, but never a secret in it: "mysql -p x", "--password=x",
+                // "curl -H 'Authorization: Bearer x'" and "export API_KEY=x" are stored with the value as ***.
+                writer.Append(command with { Command = RedactionPolicy.Default.Redact(command.Command) });
             }
 
             writer.Finish(new SessionFooter { Ended = ended, CommandCount = writer.CommandCount, Status = status });

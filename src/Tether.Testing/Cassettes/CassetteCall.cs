@@ -15,10 +15,10 @@ internal sealed record CassetteCall(Invocation Invocation, CassetteEntry Entry, 
 {
     /// <summary>The call <paramref name="command"/> makes, its arguments passed through <paramref name="redaction"/>.</summary>
     /// <exception cref="NotSupportedException">The command's stdin is one-shot or interactive, so it cannot be keyed.</exception>
-    public static CassetteCall Of(Command command, Redaction redaction, long sequence)
+    public static CassetteCall Of(Command command, RedactionPolicy redaction, long sequence)
     {
         var digest = StdinDigest.Of(command.Stdin, command.Encoding); // throws for one-shot and interactive stdin
-        var arguments = redaction.Arguments(command.Arguments, command.SecretArguments).Select(Cassette.Lossy).ToImmutableArray();
+        var arguments = redaction.For(command).Arguments.Select(Cassette.Lossy).ToImmutableArray();
         var entry = new CassetteEntry
         {
             Program = Cassette.Lossy(command.Program),

@@ -19,7 +19,7 @@ internal sealed class CassetteMatcher
     /// <summary>Indexes <paramref name="loaded"/>, as read from a cassette, by their keys.</summary>
     /// <param name="loaded">The entries, in capture order.</param>
     /// <param name="redaction">The rules a live invocation's arguments pass through before its key is computed.</param>
-    public CassetteMatcher(IEnumerable<CassetteEntry> loaded, Redaction redaction)
+    public CassetteMatcher(IEnumerable<CassetteEntry> loaded, RedactionPolicy redaction)
     {
         foreach (var entry in loaded)
         {
@@ -27,7 +27,7 @@ internal sealed class CassetteMatcher
             // computed; one recorded elsewhere (processkit) may hold the secrets themselves, which match once redacted.
             // Redacting ours again could change them (a pattern matching the marker), so each entry answers both keys.
             var stored = KeyOf(entry);
-            var redacted = Key(entry.Program, [.. redaction.Arguments(entry.Arguments).Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
+            var redacted = Key(entry.Program, [.. redaction.For(entry.Program, entry.Arguments).Arguments.Select(Cassette.Lossy)], entry.WorkingDirectory, entry.HasStdin, entry.StdinDigest);
             Add(stored, entry);
             if (redacted != stored)
             {

@@ -11,7 +11,7 @@ namespace Tether.Testing.Cassettes;
 /// Thread-safe. A started process is captured when it ends; <see cref="WaitForPendingAsync"/> waits for those. No user
 /// code (the inner runner, line handlers, redaction) runs while the lock is held.
 /// </remarks>
-internal sealed class CassetteRecorder(IProcessRunner inner, Redaction redaction, CassetteSavePolicy policy)
+internal sealed class CassetteRecorder(IProcessRunner inner, RedactionPolicy redaction, CassetteSavePolicy policy)
 {
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, CassetteEntry> _recorded = [];
@@ -151,18 +151,6 @@ internal sealed class CassetteRecorder(IProcessRunner inner, Redaction redaction
         }
     }
 
-    /// <summary>Output with the rules applied and every argument marked secret on the command replaced, should the program print it.</summary>
-    private string RedactOutput(Command command, string text)
-    {
-        text = redaction.Text(text);
-        for (var i = 0; i < command.Arguments.Length; i++)
-        {
-            if (command.SecretArguments[i] && command.Arguments[i].Length > 0)
-            {
-                text = text.Replace(command.Arguments[i], Redaction.Marker, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    /// <summary>Output with the policy applied: its rules, and every argument value it masked in the command, should the program echo it.</summary>
+    private string RedactOutput(Command command, string text) => redaction.For(command).Output(text);
 }

@@ -7,6 +7,10 @@ public abstract class TetherException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>Text from a command (its program, its output) as a message may show it: secrets masked by
+    /// <see cref="RedactionPolicy.Default"/>, because messages end up in logs.</summary>
+    private protected static string Shown(string text) => RedactionPolicy.Default.Redact(text);
 }
 
 /// <summary>The program could not be found; <see cref="SearchedPaths"/> lists where Tether looked.</summary>
@@ -14,8 +18,8 @@ public sealed class ProgramNotFoundException : TetherException
 {
     internal ProgramNotFoundException(string program, IReadOnlyList<string> searchedPaths)
         : base(searchedPaths.Count == 0
-            ? $"Program '{program}' was not found; check the path."
-            : $"Program '{program}' was not found on PATH (looked in {string.Join(", ", searchedPaths.Take(12))}{(searchedPaths.Count > 12 ? ", …" : "")}); check the name or give a full path.")
+            ? $"Program '{Shown(program)}' was not found; check the path."
+            : $"Program '{Shown(program)}' was not found on PATH (looked in {string.Join(", ", searchedPaths.Take(12))}{(searchedPaths.Count > 12 ? ", …" : "")}); check the name or give a full path.")
     {
         Program = program;
         SearchedPaths = searchedPaths;
@@ -32,7 +36,7 @@ public sealed class ProgramNotFoundException : TetherException
 public sealed class SpawnFailedException : TetherException
 {
     internal SpawnFailedException(string program, int errno, string reason)
-        : base($"Could not start '{program}': {reason}.")
+        : base($"Could not start '{Shown(program)}': {Shown(reason)}.")
     {
         Program = program;
         Errno = errno;
@@ -61,7 +65,9 @@ public abstract class ProcessFailedException : TetherException
     /// <summary>The run's result, with the output captured until it ended.</summary>
     public ProcessResult<string> Result { get; }
 
-    private protected static string Tail(string stderr)
+    /// <summary>The last line of <paramref name="stderr"/> for a message, with secrets masked: by the rules, and every
+    /// secret of <paramref name="pipeline"/>'s commands should the program have printed it.</summary>
+    private protected static string Tail(string stderr, Pipeline? pipeline)
     {
         var trimmed = stderr.TrimEnd();
         if (trimmed.Length == 0)
@@ -69,7 +75,12 @@ public abstract class ProcessFailedException : TetherException
             return "";
         }
 
-        var lastLine = trimmed[(trimmed.LastIndexOf('\n') + 1)..];
+        var lastLine = Shown(trimmed[(trimmed.LastIndexOf('\n') + 1)..]);
+        foreach (var stage in pipeline?.Stages ?? [])
+        {
+            lastLine = RedactionPolicy.Default.For(stage).Output(lastLine);
+        }
+
         return ": " + (lastLine.Length > 200 ? lastLine[..200] + "…" : lastLine);
     }
 }
@@ -77,8 +88,8 @@ public abstract class ProcessFailedException : TetherException
 /// <summary>The run exited with a code that is not ok.</summary>
 public sealed class NonZeroExitException : ProcessFailedException
 {
-    internal NonZeroExitException(ProcessResult<string> result)
-        : base($"'{result.Program}' exited with code {result.ExitCode}{Tail(result.Stderr)}", result)
+    internal NonZeroExitException(ProcessResult<string> result, Pipeline? pipeline = null)
+        : base($"'{Shown(result.Program)}' exited with code {result.ExitCode}{Tail(result.Stderr, pipeline)}", result)
     {
         ExitCode = result.ExitCode ?? -1;
     }
@@ -91,7 +102,7 @@ public sealed class NonZeroExitException : ProcessFailedException
 public sealed class TimedOutException : ProcessFailedException
 {
     internal TimedOutException(ProcessResult<string> result)
-        : base($"'{result.Program}' {result.Outcome}", result)
+        : base($"'{Shown(result.Program)}' {result.Outcome}", result)
     {
     }
 }
@@ -100,7 +111,7 @@ public sealed class TimedOutException : ProcessFailedException
 public sealed class SignalledException : ProcessFailedException
 {
     internal SignalledException(ProcessResult<string> result, Signal? signal)
-        : base($"'{result.Program}' was {(signal is { } s ? $"killed by {s}" : "killed by an unknown signal")}", result)
+        : base($"'{Shown(result.Program)}' was {(signal is { } s ? $"killed by {s}" : "killed by an unknown signal")}", result)
     {
         Signal = signal;
     }
@@ -122,7 +133,7 @@ public sealed class NotReadyException : TetherException
 public sealed class OutputTooLargeException : TetherException
 {
     internal OutputTooLargeException(string program, string stream, long limit)
-        : base($"'{program}' wrote more than {limit} bytes to {stream}; raise the limit with WithOutputLimit or choose a KeepNewest/KeepOldest policy.")
+        : base($"'{Shown(program)}' wrote more than {limit} bytes to {stream}; raise the limit with WithOutputLimit or choose a KeepNewest/KeepOldest policy.")
     {
         Stream = stream;
         Limit = limit;

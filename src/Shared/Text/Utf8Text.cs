@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Tether.Journaling;
+namespace Tether.Text;
 
 /// <summary>
 /// Cuts long text (command output, error messages) to a byte budget before it goes into a record: never inside a UTF-8
 /// sequence, and with a visible marker saying how much was left out, e.g. <c>…[cut 1234 bytes]</c>.
 /// </summary>
-public static class Utf8Text
+internal static class Utf8Text
 {
     /// <summary>The smallest budget <see cref="Cut(string, int, CutKeep)"/> accepts: room for the marker.</summary>
     public const int MinBudget = 48;

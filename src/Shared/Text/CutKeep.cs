@@ -1,7 +1,7 @@
-namespace Tether.Journaling;
+namespace Tether.Text;
 
 /// <summary>Which part of a too-long text <see cref="Utf8Text.Cut(string, int, CutKeep)"/> keeps.</summary>
-public enum CutKeep
+internal enum CutKeep
 {
     /// <summary>The beginning; the marker goes at the end.</summary>
     Head,
