@@ -135,6 +135,9 @@ internal static class SegmentScanner
         var pendingKind = JournalProblemKind.MissingNewline;
         var first = offset == 0;
 
+        // Damaged lines since the last whole one: they stand for the seqs a gap after them would report again.
+        var damagedLines = 0L;
+
         using var lines = new SegmentLineReader(handle, offset, maxLineBytes);
         while (true)
         {
@@ -147,11 +150,16 @@ internal static class SegmentScanner
 
             JournalProblem? damage = null;
             JournalRecord? record = null;
+            LineDefect? sealedDefect = null;
             switch (kind)
             {
                 case LineKind.Line:
                     var defect = RecordCodec.TryDecode(lines.Line, segment.Name, lines.Offset, out record);
-                    if (defect is not null)
+                    if (defect is { IsSealed: true })
+                    {
+                        sealedDefect = defect;
+                    }
+                    else if (defect is not null)
                     {
                         damage = new JournalProblem(defect.Kind, segment.Name, lines.Offset, lines.Length, expected, defect.Reason);
                     }
@@ -191,9 +199,11 @@ internal static class SegmentScanner
                     yield return new ScanItem(ScanKind.Problem, Problem: damage);
                 }
 
+                damagedLines++;
                 continue;
             }
 
+            // A whole line follows: whatever damage came before it was in the middle, not a torn tail.
             foreach (var problem in FlushPending(pending, pendingCount, segment.Name))
             {
                 yield return new ScanItem(ScanKind.Problem, Problem: problem);
@@ -202,6 +212,23 @@ internal static class SegmentScanner
             pending.Clear();
             pendingCount = 0;
             pendingStart = -1;
+
+            var seq = record?.Seq ?? sealedDefect!.Seq!.Value;
+            var damagedBefore = damagedLines;
+            damagedLines = 0;
+            if (sealedDefect is not null)
+            {
+                // Written whole but unreadable: one problem, and it holds its seq, so the records around it are no gap.
+                first = false;
+                if (expected is null || seq >= expected)
+                {
+                    expected = seq + 1;
+                }
+
+                yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
+                    sealedDefect.Kind, segment.Name, lines.Offset, lines.Length, seq, sealedDefect.Reason));
+                continue;
+            }
 
             if (first)
             {
@@ -216,7 +243,12 @@ internal static class SegmentScanner
 
             if (expected is { } next && record!.Seq != next)
             {
-                if (record.Seq > next)
+                if (record.Seq > next && record.Seq - next <= (ulong)damagedBefore)
+                {
+                    // The missing seqs are the damaged lines just reported: one damaged record is one problem, not
+                    // also a gap (issue 11).
+                }
+                else if (record.Seq > next)
                 {
                     yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
                         JournalProblemKind.SeqGap, segment.Name, record.Offset, 0, next,
