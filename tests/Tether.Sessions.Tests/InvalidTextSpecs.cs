@@ -114,4 +114,23 @@ public sealed class InvalidTextSpecs : IDisposable
         Assert.Equal(3, Assert.Single(deploy.Problems, p => p.Kind == SessionProblemKinds.CorruptLine).Line);
         Assert.Equal(["make"], loaded.Session.Commands.Select(c => c.Command));
     }
+
+    [Fact]
+    public void A_recording_state_file_that_is_not_text_is_the_documented_format_error()
+    {
+        var active = new ActiveFile
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            Name = "my-recording",
+            Shell = "bash",
+            ShellPid = 4242,
+            ShellStartTime = 1234,
+            Started = Noon,
+        };
+        var damaged = Damaged(active.Write(), "my-recording", "escape");
+
+        var error = Assert.Throws<FormatException>(() => ActiveFile.Parse(damaged));
+
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
 }
