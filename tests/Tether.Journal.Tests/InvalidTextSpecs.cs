@@ -170,6 +170,24 @@ public sealed class InvalidTextSpecs
     }
 
     [Fact]
+    public async Task Seqs_missing_before_a_record_that_is_not_text_are_still_a_gap()
+    {
+        using var temp = new TempJournal();
+        await using (var journal = await temp.OpenAsync())
+        {
+            await journal.AppendManyAsync(3);
+        }
+
+        temp.AppendRaw(SealedLine(6, Body("type-byte")));
+        temp.AppendRaw(FormatSpecs.WriterLine(7));
+
+        var report = await temp.Reader().VerifyAsync();
+
+        Assert.Equal([JournalProblemKind.SeqGap, JournalProblemKind.InvalidText], report.Problems.Select(p => p.Kind));
+        Assert.Equal([4ul, 6], report.Problems.Select(p => p.Seq!.Value));
+    }
+
+    [Fact]
     public async Task One_flipped_byte_in_a_record_is_one_problem_not_also_a_gap()
     {
         using var temp = new TempJournal();

@@ -220,6 +220,13 @@ internal static class SegmentScanner
             {
                 // Written whole but unreadable: one problem, and it holds its seq, so the records around it are no gap.
                 first = false;
+                if (expected is { } before && seq > before && seq - before > (ulong)damagedBefore)
+                {
+                    yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
+                        JournalProblemKind.SeqGap, segment.Name, lines.Offset, 0, before,
+                        $"seq {before} to {seq - 1} missing: the record here has seq {seq}"));
+                }
+
                 if (expected is null || seq >= expected)
                 {
                     expected = seq + 1;
