@@ -209,6 +209,26 @@ public sealed class InvalidTextSpecs
     }
 
     [Fact]
+    public async Task A_flipped_byte_in_the_last_record_of_a_segment_is_one_problem_not_also_a_gap_in_the_next()
+    {
+        using var temp = new TempJournal();
+        await using (var journal = await temp.OpenAsync(new JournalOptions { SegmentMaxBytes = 4096 }))
+        {
+            await journal.AppendManyAsync(80);
+        }
+
+        var segments = temp.Segments();
+        Assert.True(segments.Count >= 2, "the journal has more than one segment");
+        var lastOfFirst = JournalLayout.ListSegments(temp.Path)[1].FirstSeq - 1;
+        var (segment, offset) = temp.CorruptRecord(lastOfFirst);
+
+        var report = await temp.Reader().VerifyAsync();
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal((JournalProblemKind.BadChecksum, segment, offset), (problem.Kind, problem.Segment, problem.Offset));
+    }
+
+    [Fact]
     public async Task Damage_that_hides_more_records_than_it_spans_is_still_a_gap()
     {
         using var temp = new TempJournal();

@@ -48,6 +48,9 @@ internal static class SegmentScanner
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var expected = expectedFirstSeq;
+
+        // Damaged lines at the end of the previous segment: the seqs they held are not a gap in the next one either.
+        var trailingDamage = 0L;
         for (var index = 0; index < segments.Count; index++)
         {
             var segment = segments[index];
@@ -79,8 +82,17 @@ internal static class SegmentScanner
 
             using (handle)
             {
-                await foreach (var item in ScanSegmentAsync(directory, segment, handle, 0, isEnd, expected, maxLineBytes, cancellationToken).ConfigureAwait(false))
+                await foreach (var item in ScanSegmentAsync(directory, segment, handle, 0, isEnd, expected, maxLineBytes, cancellationToken, trailingDamage).ConfigureAwait(false))
                 {
+                    if (item.Kind == ScanKind.Record || item.Problem?.Kind == JournalProblemKind.InvalidText)
+                    {
+                        trailingDamage = 0;
+                    }
+                    else if (item.Problem?.Kind is JournalProblemKind.BadChecksum or JournalProblemKind.Malformed or JournalProblemKind.LineTooLong or JournalProblemKind.MissingNewline)
+                    {
+                        trailingDamage++;
+                    }
+
                     if (item.Kind == ScanKind.SegmentDone && item.Summary!.LastSeq is { } last)
                     {
                         expected = last + 1;
@@ -116,7 +128,8 @@ internal static class SegmentScanner
         }
     }
 
-    /// <summary>Scans one open segment from <paramref name="offset"/>; ends with a <see cref="ScanKind.SegmentDone"/> item.</summary>
+    /// <summary>Scans one open segment from <paramref name="offset"/>; ends with a <see cref="ScanKind.SegmentDone"/> item.
+    /// <paramref name="damagedLinesBefore"/> damaged lines ended the segment before it (their seqs are no gap).</summary>
     public static async IAsyncEnumerable<ScanItem> ScanSegmentAsync(
         string directory,
         SegmentFile segment,
@@ -125,7 +138,8 @@ internal static class SegmentScanner
         bool isEnd,
         ulong? expected,
         int maxLineBytes,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        long damagedLinesBefore = 0)
     {
         var summary = new JournalSegmentSummary(segment.Name, segment.FirstSeq);
         var pending = new List<JournalProblem>();
@@ -136,7 +150,7 @@ internal static class SegmentScanner
         var first = offset == 0;
 
         // Damaged lines since the last whole one: they stand for the seqs a gap after them would report again.
-        var damagedLines = 0L;
+        var damagedLines = damagedLinesBefore;
 
         using var lines = new SegmentLineReader(handle, offset, maxLineBytes);
         while (true)
