@@ -70,7 +70,7 @@ public sealed partial class Journal
         {
             using var handle = DurableFile.OpenExisting(segment.Path);
             var status = DurableFile.Stat(handle, segment.Path);
-            return TailLocator.Locate(handle, Directory, segment, status.Size).LastRecord?.Timestamp;
+            return TailLocator.Locate(handle, Directory, segment, status.Size).LastTimestamp;
         }
         catch (Exception e) when (e is IOException or JournalException)
         {

@@ -173,7 +173,7 @@ public sealed partial class Journal
         {
             var status = DurableFile.Stat(handle, last.Path);
             var end = TailLocator.Locate(handle, Directory, last, status.Size);
-            var next = end.LastRecord is { } record ? record.Seq + 1 : last.FirstSeq;
+            var next = end.LastSeq is { } seq ? seq + 1 : last.FirstSeq;
             JournalEntry? repair = null;
             if (end.TornLength > 0)
             {

@@ -21,9 +21,19 @@ internal static class HostVerb
         ( sleep 600 </dev/null >/dev/null 2>&1 & echo "pid $!" )
         """;
 
+    // Announced only once it leads its own session (field 6 of /proc/PID/stat): printing $! at once raced with
+    // setsid(), so a loaded machine could report an escapee that had not escaped yet (issue 11).
     private const string SetsidChild = """
         setsid sleep 600 </dev/null >/dev/null 2>&1 &
-        echo "pid $! setsid"
+        p=$!
+        n=0
+        while [ $n -lt 3000 ] && read -r s </proc/$p/stat 2>/dev/null; do
+          set -- $s
+          [ "$6" = "$p" ] && break
+          sleep 0.01
+          n=$((n+1))
+        done
+        echo "pid $p setsid"
         """;
 
     private const string Ready = """

@@ -5,6 +5,18 @@ public sealed class FollowSpecs
     private static JournalReader FastReader(TempJournal temp, ReadMode mode = ReadMode.Strict) =>
         new(temp.Path, new JournalReaderOptions { FollowPollInterval = TimeSpan.FromMilliseconds(10), Mode = mode });
 
+    /// <summary>The system clock, which also says when the first timer was asked for: a follower's first poll wait.</summary>
+    private sealed class FirstWaitTimeProvider : TimeProvider
+    {
+        public TaskCompletionSource FirstWait { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            FirstWait.TrySetResult();
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
     /// <summary>Collects what a follow yields in the background.</summary>
     private sealed class Follower : IAsyncDisposable
     {
@@ -62,9 +74,11 @@ public sealed class FollowSpecs
         using var temp = new TempJournal();
         await using var journal = await temp.OpenAsync();
         await journal.AppendManyAsync(3);
-        await using var follower = new Follower(FastReader(temp));
-        await Task.Delay(100);
+        var clock = new FirstWaitTimeProvider();
+        await using var follower = new Follower(new JournalReader(temp.Path, new JournalReaderOptions { FollowPollInterval = TimeSpan.FromMilliseconds(10), TimeProvider = clock }));
 
+        // The follower has found the journal's end once it first waits for more (a fixed sleep here raced with it).
+        await clock.FirstWait.Task.WaitAsync(Bounds.Eventually);
         await journal.AppendAsync(Entries.Numbered(10));
         await journal.AppendAsync(Entries.Numbered(11));
 

@@ -54,7 +54,10 @@ public sealed class ListenerSpecs : IDisposable
     {
         await using var listener = UnixDatagramListener.Bind(SocketPath);
 
-        var childPid = int.Parse(await ProcessRunner.Default.RunAsync(PythonSender.Command(PythonSender.SendOwnPidFrame, SocketPath)), CultureInfo.InvariantCulture);
+        // The sender stays alive until the listener has read its facts: a sender that exited first left no /proc
+        // entry to read its namespace from, and the spec raced with it.
+        await using var sender = await ProcessRunner.Default.StartAsync(PythonSender.Command(PythonSender.SendOwnPidFrame, SocketPath));
+        var childPid = int.Parse(await sender.WaitForLineAsync(_ => true, Bounds.Eventually), CultureInfo.InvariantCulture);
         var datagram = await NextAsync(listener);
 
         Assert.Equal(Origin.KernelAttested, datagram.Facts.Origin);
@@ -71,7 +74,8 @@ public sealed class ListenerSpecs : IDisposable
 
         // Inside its own namespace the child is pid 1 and says so in its frame; the kernel gives us its real pid.
         var command = new Command("unshare").WithArguments([.. OtherPidNamespaceFactAttribute.UnshareArguments!, PythonSender.Path!, "-c", PythonSender.SendOwnPidFrame, SocketPath]);
-        var pidInside = await ProcessRunner.Default.RunAsync(command);
+        await using var sender = await ProcessRunner.Default.StartAsync(command);
+        var pidInside = await sender.WaitForLineAsync(_ => true, Bounds.Eventually);
         var datagram = await NextAsync(listener);
 
         Assert.Equal("1", pidInside);
@@ -381,13 +385,15 @@ public sealed class ListenerSpecs : IDisposable
 /// <summary>python3, the one other program these specs drive: a sender that is not this process.</summary>
 internal static class PythonSender
 {
-    /// <summary>Sends a frame (CRC left zero; the listener does not decode) naming its own pid, then prints that pid.</summary>
+    /// <summary>Sends a frame (CRC left zero; the listener does not decode) naming its own pid, prints that pid, and
+    /// stays alive (until killed) so that the listener can read its facts from /proc.</summary>
     public const string SendOwnPidFrame =
-        "import os, socket, struct, sys\n" +
+        "import os, socket, struct, sys, time\n" +
         "frame = struct.pack('<HBBIQQII', 0x4156, 2, 0, os.getpid(), 1, 1, 0, 0)\n" +
         "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n" +
         "s.sendto(frame, sys.argv[1])\n" +
-        "print(os.getpid())\n";
+        "print(os.getpid(), flush=True)\n" +
+        "time.sleep(600)\n";
 
     /// <summary>python3 on PATH, or null.</summary>
     public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -239,7 +239,18 @@ public sealed class WatchEngineSpecs
         Assert.Equal(RecoveryRefusal.Resumed, Refusal(Feed(resumed, new WatchInput.FreshnessChecked(At(6), id1, 77))));
         Assert.Equal(RecoveryRefusal.PidRecycled, Refusal(Feed(recycled, new WatchInput.FreshnessChecked(At(6), id2, 78))));
         Assert.Equal(RecoveryRefusal.AgentGone, Refusal(Feed(gone, new WatchInput.FreshnessChecked(At(6), id3, 77))));
-        Assert.Equal(RecoveryRefusal.PidRecycled, Refusal(Feed(recycled, new WatchInput.FreshnessChecked(At(6), StallAndRequest(recycled, 1000, at: 20), null))));
+    }
+
+    [Fact]
+    public void A_stalled_agent_whose_process_no_longer_exists_is_refused_as_gone_not_as_recycled()
+    {
+        var killed = Engine(Recovering);
+        var id = StallAndRequest(killed, 1000);
+
+        // The host found no process with the pid: the agent was killed and is gone; nothing reused its pid.
+        var refusal = Refusal(Feed(killed, new WatchInput.FreshnessChecked(At(6), id, null)));
+
+        Assert.Equal(RecoveryRefusal.AgentGone, refusal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Tether.Checksums;
 
 namespace Tether.Journaling.Internal;
@@ -126,6 +127,11 @@ internal static class RecordCodec
         {
             return new LineDefect(JournalProblemKind.Malformed, $"not valid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader reports some malformed values (numbers, text it cannot transcode) this way, not as JsonException.
+            return new LineDefect(JournalProblemKind.Malformed, $"not valid JSON: {e.Message}");
+        }
     }
 
     /// <summary>Checks the trailer layout and the CRC; null when both are right.</summary>
@@ -170,6 +176,11 @@ internal static class RecordCodec
         var seen = KnownMember.None;
         HashSet<string>? unknownSeen = null;
 
+        // A line whose checksum is right can still hold text that is not Unicode (a writer other than ours, or a bit
+        // flipped before the checksum was computed). It is noted, the rest of the line is still read for its seq, and
+        // the line is reported as InvalidText: never decoded into a string that would throw later.
+        string? invalidText = null;
+
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject)
@@ -187,6 +198,14 @@ internal static class RecordCodec
                 : KnownMember.None;
             if (member == KnownMember.None)
             {
+                if (!IsValidText(ref reader))
+                {
+                    invalidText ??= "a member name is not valid UTF-8 text";
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+
                 var name = reader.GetString()!;
                 if (!(unknownSeen ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
                 {
@@ -224,12 +243,25 @@ internal static class RecordCodec
                         return new LineDefect(JournalProblemKind.Malformed, "'type' is not a non-empty string");
                     }
 
+                    if (!IsValidText(ref reader))
+                    {
+                        invalidText ??= "'type' is not valid UTF-8 text";
+                        type = string.Empty;
+                        break;
+                    }
+
                     type = reader.GetString();
                     break;
                 case KnownMember.Job:
                     if (reader.TokenType != JsonTokenType.String)
                     {
                         return new LineDefect(JournalProblemKind.Malformed, "'job' is not a string");
+                    }
+
+                    if (!IsValidText(ref reader))
+                    {
+                        invalidText ??= "'job' is not valid UTF-8 text";
+                        break;
                     }
 
                     job = reader.GetString();
@@ -240,13 +272,22 @@ internal static class RecordCodec
                         return new LineDefect(JournalProblemKind.Malformed, "'data' is not an object");
                     }
 
-                    // Validated here, materialised only when a caller asks for JournalRecord.Data.
-                    reader.Skip();
+                    // Validated here (structure and every string), materialised only when a caller asks for JournalRecord.Data.
+                    if (!IsValidValue(ref reader))
+                    {
+                        invalidText ??= "'data' holds text that is not valid UTF-8";
+                    }
+
                     hasData = true;
                     break;
                 default:
-                    // Unknown members are ignored (the versioning rule: additions do not change the format version).
-                    reader.Skip();
+                    // Unknown members are ignored (the versioning rule: additions do not change the format version),
+                    // but their text is checked too: ToJson() hands the whole line on.
+                    if (!IsValidValue(ref reader))
+                    {
+                        invalidText ??= "a member holds text that is not valid UTF-8";
+                    }
+
                     break;
             }
         }
@@ -256,8 +297,61 @@ internal static class RecordCodec
             return new LineDefect(JournalProblemKind.Malformed, "a required member (seq, ts, type) is missing");
         }
 
+        if (invalidText is not null)
+        {
+            return new LineDefect(JournalProblemKind.InvalidText, $"{invalidText} (an invalid byte or an unpaired \\u surrogate escape); the checksum is right, so the record is complete but unreadable", seq, ts);
+        }
+
         record = new JournalRecord(seq.Value, ts.Value, type, job, hasData, segment, offset, line.ToArray());
         return null;
+    }
+
+    /// <summary>Whether the current string or property name decodes to Unicode text: valid UTF-8, and no escape that
+    /// yields an unpaired surrogate (<c>\ud800</c>).</summary>
+    private static bool IsValidText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan);
+        }
+
+        try
+        {
+            // The only way the reader offers to decode escapes; it throws for unpaired surrogates and invalid bytes.
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads past the current value (the reader is on its first token) and says whether every string and
+    /// member name in it is valid text.</summary>
+    private static bool IsValidValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return IsValidText(ref reader);
+        }
+
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return true;
+        }
+
+        var valid = true;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                valid &= IsValidText(ref reader);
+            }
+        }
+
+        return valid;
     }
 
     /// <summary>Reads just the seq of a line already known to be valid; cheaper than a full decode.</summary>
@@ -315,8 +409,15 @@ internal static class RecordCodec
     public static byte[] TimestampUtf8(DateTimeOffset time) => Encoding.ASCII.GetBytes(FormatTimestamp(time));
 }
 
-/// <summary>Why a line is not a valid record.</summary>
-internal sealed record LineDefect(JournalProblemKind Kind, string Reason);
+/// <summary>
+/// Why a line is not a valid record. <see cref="Seq"/> and <see cref="Timestamp"/> are set only for a sealed line (its
+/// checksum is right) that cannot be read as a record: it is not a torn write, and it takes its seq in the sequence.
+/// </summary>
+internal sealed record LineDefect(JournalProblemKind Kind, string Reason, ulong? Seq = null, DateTimeOffset? Timestamp = null)
+{
+    /// <summary>Whether the line was written whole (right checksum, seq known) though it cannot be read.</summary>
+    public bool IsSealed => Seq is not null;
+}
 
 /// <summary>The members a record line may hold, as flags, to find duplicates without allocating.</summary>
 [Flags]

@@ -49,6 +49,9 @@ internal static class SegmentScanner
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var expected = expectedFirstSeq;
+
+        // Damaged lines at the end of the previous segment: the seqs they held are not a gap in the next one either.
+        var trailingDamage = 0L;
         for (var index = 0; index < segments.Count; index++)
         {
             var segment = segments[index];
@@ -80,8 +83,17 @@ internal static class SegmentScanner
 
             using (handle)
             {
-                await foreach (var item in ScanSegmentAsync(directory, segment, handle, 0, isEnd, expected, maxLineBytes, cancellationToken).ConfigureAwait(false))
+                await foreach (var item in ScanSegmentAsync(directory, segment, handle, 0, isEnd, expected, maxLineBytes, cancellationToken, trailingDamage).ConfigureAwait(false))
                 {
+                    if (item.Kind == ScanKind.Record || item.Problem?.Kind == JournalProblemKind.InvalidText)
+                    {
+                        trailingDamage = 0;
+                    }
+                    else if (item.Problem?.Kind is JournalProblemKind.BadChecksum or JournalProblemKind.Malformed or JournalProblemKind.LineTooLong or JournalProblemKind.MissingNewline)
+                    {
+                        trailingDamage++;
+                    }
+
                     if (item.Kind == ScanKind.SegmentDone && item.Summary!.LastSeq is { } last)
                     {
                         expected = last + 1;
@@ -117,7 +129,8 @@ internal static class SegmentScanner
         }
     }
 
-    /// <summary>Scans one open segment from <paramref name="offset"/>; ends with a <see cref="ScanKind.SegmentDone"/> item.</summary>
+    /// <summary>Scans one open segment from <paramref name="offset"/>; ends with a <see cref="ScanKind.SegmentDone"/> item.
+    /// <paramref name="damagedLinesBefore"/> damaged lines ended the segment before it (their seqs are no gap).</summary>
     public static async IAsyncEnumerable<ScanItem> ScanSegmentAsync(
         string directory,
         SegmentFile segment,
@@ -126,7 +139,8 @@ internal static class SegmentScanner
         bool isEnd,
         ulong? expected,
         int maxLineBytes,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        long damagedLinesBefore = 0)
     {
         var summary = new JournalSegmentSummary(segment.Name, segment.FirstSeq);
         var pending = new List<JournalProblem>();
@@ -135,6 +149,9 @@ internal static class SegmentScanner
         string? pendingReason = null;
         var pendingKind = JournalProblemKind.MissingNewline;
         var first = offset == 0;
+
+        // Damaged lines since the last whole one: they stand for the seqs a gap after them would report again.
+        var damagedLines = damagedLinesBefore;
 
         using var lines = new SegmentLineReader(handle, offset, maxLineBytes);
         while (true)
@@ -148,11 +165,16 @@ internal static class SegmentScanner
 
             JournalProblem? damage = null;
             JournalRecord? record = null;
+            LineDefect? sealedDefect = null;
             switch (kind)
             {
                 case LineKind.Line:
                     var defect = RecordCodec.TryDecode(lines.Line, segment.Name, lines.Offset, out record);
-                    if (defect is not null)
+                    if (defect is { IsSealed: true })
+                    {
+                        sealedDefect = defect;
+                    }
+                    else if (defect is not null)
                     {
                         damage = new JournalProblem(defect.Kind, segment.Name, lines.Offset, lines.Length, expected, defect.Reason);
                     }
@@ -192,9 +214,11 @@ internal static class SegmentScanner
                     yield return new ScanItem(ScanKind.Problem, Problem: damage);
                 }
 
+                damagedLines++;
                 continue;
             }
 
+            // A whole line follows: whatever damage came before it was in the middle, not a torn tail.
             foreach (var problem in FlushPending(pending, pendingCount, segment.Name))
             {
                 yield return new ScanItem(ScanKind.Problem, Problem: problem);
@@ -203,6 +227,30 @@ internal static class SegmentScanner
             pending.Clear();
             pendingCount = 0;
             pendingStart = -1;
+
+            var seq = record?.Seq ?? sealedDefect!.Seq!.Value;
+            var damagedBefore = damagedLines;
+            damagedLines = 0;
+            if (sealedDefect is not null)
+            {
+                // Written whole but unreadable: one problem, and it holds its seq, so the records around it are no gap.
+                first = false;
+                if (expected is { } before && seq > before && seq - before > (ulong)damagedBefore)
+                {
+                    yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
+                        JournalProblemKind.SeqGap, segment.Name, lines.Offset, 0, before,
+                        $"seq {before} to {seq - 1} missing: the record here has seq {seq}"));
+                }
+
+                if (expected is null || seq >= expected)
+                {
+                    expected = seq + 1;
+                }
+
+                yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
+                    sealedDefect.Kind, segment.Name, lines.Offset, lines.Length, seq, sealedDefect.Reason));
+                continue;
+            }
 
             if (first)
             {
@@ -217,7 +265,12 @@ internal static class SegmentScanner
 
             if (expected is { } next && record!.Seq != next)
             {
-                if (record.Seq > next)
+                if (record.Seq > next && record.Seq - next <= (ulong)damagedBefore)
+                {
+                    // The missing seqs are the damaged lines just reported: one damaged record is one problem, not
+                    // also a gap (issue 11).
+                }
+                else if (record.Seq > next)
                 {
                     yield return new ScanItem(ScanKind.Problem, Problem: new JournalProblem(
                         JournalProblemKind.SeqGap, segment.Name, record.Offset, 0, next,

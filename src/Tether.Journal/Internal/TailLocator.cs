@@ -26,7 +26,7 @@ internal static class TailLocator
     {
         if (length == 0)
         {
-            return new SegmentTail(0, null, 0, null);
+            return new SegmentTail(0, null, null, 0, null);
         }
 
         var window = (int)Math.Min(length, FirstWindow);
@@ -42,7 +42,7 @@ internal static class TailLocator
                 length = start + read;
                 if (length == 0)
                 {
-                    return new SegmentTail(0, null, 0, null);
+                    return new SegmentTail(0, null, null, 0, null);
                 }
 
                 window = (int)Math.Min(length, FirstWindow);
@@ -96,7 +96,10 @@ internal static class TailLocator
 
             var lineStart = previous + 1;
             var defect = RecordCodec.TryDecode(span[lineStart..lineEnd], segment.Name, start + lineStart, out var record);
-            if (defect is null)
+
+            // A sealed line (right checksum, unreadable text) was written whole: it is the last record, never torn.
+            var lastSeq = record?.Seq ?? defect?.Seq;
+            if (lastSeq is { } seq)
             {
                 var validEnd = start + lineEnd + 1;
                 if (length - validEnd > TornLimit)
@@ -104,17 +107,17 @@ internal static class TailLocator
                     throw TooMuchDamage(directory, segment, length);
                 }
 
-                if (record!.Seq < segment.FirstSeq)
+                if (seq < segment.FirstSeq)
                 {
                     throw new JournalCorruptionException(directory, new JournalProblem(
-                        JournalProblemKind.SegmentNameMismatch, segment.Name, start + lineStart, lineEnd - lineStart, record.Seq,
-                        $"the last record has seq {record.Seq}, below the segment's first seq {segment.FirstSeq}"));
+                        JournalProblemKind.SegmentNameMismatch, segment.Name, start + lineStart, lineEnd - lineStart, seq,
+                        $"the last record has seq {seq}, below the segment's first seq {segment.FirstSeq}"));
                 }
 
-                return new SegmentTail(validEnd, record, length - validEnd, length == validEnd ? null : reason);
+                return new SegmentTail(validEnd, seq, record?.Timestamp ?? defect!.Timestamp, length - validEnd, length == validEnd ? null : reason);
             }
 
-            reason = defect.Reason;
+            reason = defect!.Reason;
             if (length - (start + lineStart) > TornLimit)
             {
                 throw TooMuchDamage(directory, segment, length);
@@ -129,7 +132,7 @@ internal static class TailLocator
         }
     }
 
-    private static SegmentTail Torn(long validEnd, long length, string reason) => new(validEnd, null, length - validEnd, reason);
+    private static SegmentTail Torn(long validEnd, long length, string reason) => new(validEnd, null, null, length - validEnd, reason);
 
     private static JournalCorruptionException TooMuchDamage(string directory, SegmentFile segment, long length) =>
         new(directory, new JournalProblem(
@@ -138,8 +141,9 @@ internal static class TailLocator
 }
 
 /// <summary>
-/// The end of a segment: <see cref="ValidEnd"/> is the offset just after the last valid record (0 when there is none),
-/// <see cref="LastRecord"/> that record, and <see cref="TornLength"/> bytes follow it with <see cref="TornReason"/>
-/// saying why the first of them is not a record.
+/// The end of a segment: <see cref="ValidEnd"/> is the offset just after the last whole record (0 when there is none),
+/// <see cref="LastSeq"/> and <see cref="LastTimestamp"/> its seq and time (also for a sealed record whose text cannot be
+/// read), and <see cref="TornLength"/> bytes follow it with <see cref="TornReason"/> saying why the first of them is not
+/// a record.
 /// </summary>
-internal sealed record SegmentTail(long ValidEnd, JournalRecord? LastRecord, long TornLength, string? TornReason);
+internal sealed record SegmentTail(long ValidEnd, ulong? LastSeq, DateTimeOffset? LastTimestamp, long TornLength, string? TornReason);

@@ -27,6 +27,13 @@ public enum JournalProblemKind
     /// <summary>A segment other than the last holds no record.</summary>
     EmptySegment,
 
+    /// <summary>
+    /// The line's checksum is right, but a string in it (<c>type</c>, <c>job</c>, <c>data</c> or a member name) is not
+    /// Unicode text: an invalid UTF-8 byte or an unpaired surrogate escape such as <c>\ud800</c>. The record was written
+    /// whole and keeps its seq (no gap is reported for it), but it cannot be read.
+    /// </summary>
+    InvalidText,
+
     /// <summary>A segment name in the directory is a symbolic link or not a regular file; the journal never follows it.</summary>
     NotARegularFile,
 }

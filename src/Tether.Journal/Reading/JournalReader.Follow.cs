@@ -102,6 +102,14 @@ public sealed partial class JournalReader
                             break;
                         case ScanKind.Problem:
                             Note(item, report);
+                            if (item.Problem!.Kind == JournalProblemKind.InvalidText)
+                            {
+                                // A whole line, reported once: the next pass starts after it, not at it again.
+                                offset = item.Problem.Offset + item.Problem.Length + 1;
+                                expected = item.Problem.Seq + 1;
+                                progressed = true;
+                            }
+
                             break;
                     }
                 }
@@ -151,6 +159,6 @@ public sealed partial class JournalReader
         }
 
         var end = TailLocator.Locate(handle, Directory, last, RandomAccess.GetLength(handle));
-        return (last, end.LastRecord is { } record ? record.Seq + 1 : last.FirstSeq);
+        return (last, end.LastSeq is { } seq ? seq + 1 : last.FirstSeq);
     }
 }

@@ -128,6 +128,11 @@ internal sealed record ActiveFile
         {
             throw new FormatException($"it is not valid JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // GetString() on text that is not Unicode (an invalid byte, an unpaired \ud800 escape): one flipped bit.
+            throw new FormatException($"it holds text that is not valid UTF-8 ({e.Message})", e);
+        }
     }
 
     private static string RequiredString(JsonElement root, string name) =>

@@ -43,6 +43,11 @@ public static partial class SessionFormat
     /// <summary>Reads just a header line; null when it is not a readable version-2 header.</summary>
     internal static SessionHeader? TryParseHeader(ReadOnlyMemory<byte> line)
     {
+        if (!JsonText.IsValid(line.Span))
+        {
+            return null;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(line, DocumentOptions);
@@ -81,6 +86,20 @@ public static partial class SessionFormat
 
             if (IsBlank(line.Bytes.Span))
             {
+                continue;
+            }
+
+            if (!JsonText.IsValid(line.Bytes.Span))
+            {
+                const string NotText = "holds text that is not valid UTF-8 (an invalid byte or an unpaired \\u surrogate escape)";
+                if (header is null)
+                {
+                    throw new SessionFormatException(path, line.Number, $"the header line {NotText}");
+                }
+
+                problems.Add(line.Terminated
+                    ? new SessionProblem(line.Number, SessionProblemKinds.CorruptLine, $"the line {NotText}; skipped")
+                    : new SessionProblem(line.Number, SessionProblemKinds.TornLine, $"the last line has no newline and {NotText}; skipped"));
                 continue;
             }
 

@@ -277,7 +277,15 @@ public sealed class WatchEngine
             return;
         }
 
-        if (answer.StartTime is null || (pending.StartTime is { } expected && answer.StartTime != expected))
+        if (answer.StartTime is null)
+        {
+            // No process has the pid any more: the agent died (killed, crashed) without saying goodbye. Calling that
+            // pid_recycled sent people looking for a pid reuse that never happened (issue 11).
+            Refuse(pid, RecoveryRefusal.AgentGone, events);
+            return;
+        }
+
+        if (pending.StartTime is { } expected && answer.StartTime != expected)
         {
             Refuse(pid, RecoveryRefusal.PidRecycled, events);
             return;

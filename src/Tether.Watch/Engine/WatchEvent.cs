@@ -43,10 +43,11 @@ public enum RecoveryRefusal
     /// <summary>The agent beat again before the recovery could run.</summary>
     Resumed,
 
-    /// <summary>The pid now names another process (its start time changed) or no process at all.</summary>
+    /// <summary>The pid now names another process: its start time changed.</summary>
     PidRecycled,
 
-    /// <summary>The agent left the table (terminated or evicted) before the recovery could run.</summary>
+    /// <summary>The agent left the table (terminated or evicted), or no process has its pid any more (it was killed or
+    /// died without a goodbye), before the recovery could run.</summary>
     AgentGone,
 }
 

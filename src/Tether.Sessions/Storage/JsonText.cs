@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Tether.Sessions;
+
+/// <summary>
+/// Checks that every string and member name in a JSON line is Unicode text. <see cref="JsonDocument"/> accepts a line
+/// with an invalid UTF-8 byte or an unpaired surrogate escape (<c>\ud800</c>) and only <c>GetString()</c> throws, long
+/// after parsing; session files carry no checksum, so one flipped bit is enough to get there (issue 11).
+/// </summary>
+internal static class JsonText
+{
+    /// <summary>
+    /// Whether all text in <paramref name="line"/> decodes. A line that is not JSON at all counts as valid here: the
+    /// parser reports that with its own, better message.
+    /// </summary>
+    public static bool IsValid(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsText(ref reader))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+
+        return true;
+    }
+
+    private static bool IsText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan);
+        }
+
+        try
+        {
+            // The reader decodes escapes only this way; it throws for an unpaired surrogate or an invalid byte.
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
