@@ -62,7 +62,7 @@ internal sealed partial class CassetteCommand
             WriteLine(Json(writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("version", Cassette.FormatVersion);
+                writer.WriteNumber("version", cassette.Version);
                 writer.WriteStartArray("entries");
                 foreach (var entry in cassette.Entries)
                 {
