@@ -154,7 +154,7 @@ public sealed class CassetteFormatSpecs : IDisposable
     [InlineData("12345678901")]
     public void A_cassette_with_an_unknown_version_is_rejected_with_the_version_named(string version)
     {
-        // Arrange: the version is checked first, so even an entry this library cannot read does not hide it.
+        // Arrange: the version is checked first, so even an entry tether cannot read does not hide it.
         var path = Write("other-version.json", $$"""{"version": {{version}}, "entries": [{"future": true}]}""");
 
         // Act

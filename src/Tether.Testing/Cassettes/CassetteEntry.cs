@@ -84,7 +84,10 @@ public sealed record CassetteEntry
     /// <summary>The command line, for listings.</summary>
     public string CommandLine => string.Join(' ', new[] { Program }.Concat(Arguments).Select(Quote));
 
-    /// <summary>The outcome in the cassette's words: <c>exit N</c>, <c>signal N</c>, <c>signal ?</c> or <c>timed out</c>.</summary>
+    /// <summary>
+    /// The outcome in the cassette's words: <c>exit N</c>, <c>signal N</c>, <c>signal ?</c> or <c>timed out</c>; for an
+    /// entry with a recorded error, the error (<c>program not found</c>, <c>spawn error: …</c>).
+    /// </summary>
     public string OutcomeText => Failure is { } failure ? failure.ToString() : Outcome switch
     {
         Outcome.Exited exited => $"exit {exited.Code}",

@@ -28,7 +28,7 @@ internal sealed class CassetteMatcher
     {
         foreach (var entry in loaded)
         {
-            // An entry this library recorded holds arguments already redacted, exactly as a live invocation's key is
+            // An entry Tether recorded holds arguments already redacted, exactly as a live invocation's key is
             // computed; one recorded elsewhere (processkit) may hold the secrets themselves, which match once redacted.
             // Redacting ours again could change them (a pattern matching the marker), so each entry answers both keys.
             var stored = KeyOf(entry);
