@@ -6,13 +6,15 @@ namespace Tether.Testing;
 
 /// <summary>
 /// Records real runs to a cassette file and replays them without spawning anything — run the real tool once, then
-/// replay the captured results in every test run after, fast and hermetic. The cassette is processkit's JSON format,
-/// version 1 (docs/formats/cassette.md).
+/// replay the captured results in every test run after, fast and hermetic. The cassette is processkit's JSON format:
+/// versions 1 to 4 are read, a new cassette is written in version 4 (docs/formats/cassette.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Matching.</b> An invocation is matched on program + arguments + working directory + whether stdin was given
-/// + a digest of the stdin source; the environment is not part of the key (only variable names are stored). A key
-/// recorded several times replays its entries in capture order, then the last one forever.</para>
+/// + a digest of the stdin source; the environment is not part of the key (only variable names are stored). Entries
+/// from processkit's versions 3 and 4 are matched as processkit matches them, without the working directory unless
+/// their <c>match_digest</c> carries it. A key recorded several times replays its entries in capture order, then the
+/// last one forever. An entry holding processkit's recorded error replays by throwing the matching exception.</para>
 /// <para><b>Replay.</b> A replayed entry is played through a real <see cref="RunningProcess"/>: the replaying command's
 /// ok exit codes, line handlers, tees and readiness waits apply, <c>StartAsync</c> streams the recorded output through
 /// the real pumps, and a recorded timeout is reported with the replaying command's own timeout.</para>
@@ -22,9 +24,10 @@ namespace Tether.Testing;
 /// test-framework assertion (xUnit, NUnit, MSTest, Shouldly) then failed in its async flow. In those cases nothing is
 /// written on disposal; an explicit <see cref="Save"/> still writes. A runner that was not asked inspects no
 /// exception: it hooks no process-wide event.</para>
-/// <para><b>Not supported</b>, in every mode, each with <see cref="NotSupportedException"/>: the bytes verb
-/// (<see cref="OutputBytesAsync"/>; a cassette stores text), one-shot and interactive stdin (they cannot be keyed),
-/// and pipelines of several stages.</para>
+/// <para><b>Bytes.</b> Output that is not valid text is stored as its exact bytes too, so <see cref="OutputBytesAsync"/>
+/// and <c>StartAsync</c> replay what the program wrote, byte for byte.</para>
+/// <para><b>Not supported</b>, in every mode, each with <see cref="NotSupportedException"/>: one-shot and interactive
+/// stdin (they cannot be keyed), and pipelines of several stages.</para>
 /// <para>Thread-safe: concurrent calls record and replay correctly; entries are ordered by when each call started; no
 /// user code (inner runner, line handlers, redaction) runs while the cassette lock is held.</para>
 /// </remarks>
@@ -32,6 +35,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
 {
     private readonly TimeProvider _time;
     private readonly ImmutableArray<CassetteEntry> _loaded;
+    private readonly int? _loadedVersion;
     private readonly CassetteMatcher _matcher;
     private readonly CassetteRecorder _recorder;
     private readonly CassetteSavePolicy _policy = new();
@@ -77,7 +81,9 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
 
         if (mode == CassetteMode.Replay || (Replays && exists))
         {
-            _loaded = Cassette.Load(path).Entries;
+            var cassette = Cassette.Load(path);
+            _loaded = cassette.Entries;
+            _loadedVersion = cassette.Version;
         }
         else
         {
@@ -189,7 +195,7 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     {
         if (Records)
         {
-            _policy.Write(CassettePath, [.. (Replays ? _loaded : []), .. _recorder.Recorded]);
+            _policy.Write(CassettePath, [.. (Replays ? _loaded : []), .. _recorder.Recorded], Cassette.VersionToWrite(Replays ? _loadedVersion : null));
         }
     }
 
@@ -245,10 +251,17 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         try
         {
             var call = Prepare(pipeline);
-            if (Answer(call) is { } reply)
+            if (Answer(call) is { } entry)
             {
                 ScriptedRun.ThrowIfCancelled(pipeline, cancellationToken);
-                return Task.FromResult(ScriptedRun.Start(pipeline, reply, _time, streaming: true, CancellationToken.None));
+                if (entry.Truncated)
+                {
+                    // A started process reports its own truncation, which a replay cannot set; never play it as whole.
+                    throw new NotSupportedException(
+                        $"The entry of cassette '{CassettePath}' for {call.Invocation} holds output its recorder cut to a limit, and a started process would replay it as complete. Replay it with OutputStringAsync or OutputBytesAsync, which report it as truncated, or record it again.");
+                }
+
+                return Task.FromResult(ScriptedRun.Start(pipeline, ReplyFor(call, entry), _time, streaming: true, CancellationToken.None));
             }
 
             return _recorder.StartAsync(call, pipeline, cancellationToken);
@@ -263,20 +276,32 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
     public async Task<ProcessResult<string>> OutputStringAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
     {
         var call = Prepare(pipeline);
-        if (Answer(call) is { } reply)
+        if (Answer(call) is { } entry)
         {
             ScriptedRun.ThrowIfCancelled(pipeline, cancellationToken);
-            return await ScriptedRun.OutputStringAsync(pipeline, reply, _time, cancellationToken).ConfigureAwait(false);
+            var result = await ScriptedRun.OutputStringAsync(pipeline, ReplyFor(call, entry), _time, cancellationToken).ConfigureAwait(false);
+            return entry.Truncated ? result with { StdoutTruncated = true, StderrTruncated = true } : result;
         }
 
         return await _recorder.OutputStringAsync(call, pipeline, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Not supported on a cassette, in any mode: a cassette stores text (lossily), so bytes could not be replayed faithfully.</summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    public Task<ProcessResult<byte[]>> OutputBytesAsync(Pipeline pipeline, CancellationToken cancellationToken = default) =>
-        Task.FromException<ProcessResult<byte[]>>(new NotSupportedException(
-            "OutputBytesAsync is not supported on a cassette: cassettes store output as text, so bytes could not be replayed exactly. Use OutputStringAsync (or RunAsync, StartAsync) instead."));
+    /// <summary>
+    /// Runs (or replays) the pipeline and returns its output as bytes. A replay gives back the exact bytes recorded:
+    /// output that was not valid text is stored as bytes; text is encoded with the replaying command's encoding.
+    /// </summary>
+    public async Task<ProcessResult<byte[]>> OutputBytesAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
+    {
+        var call = Prepare(pipeline);
+        if (Answer(call) is { } entry)
+        {
+            ScriptedRun.ThrowIfCancelled(pipeline, cancellationToken);
+            var result = await ScriptedRun.OutputBytesAsync(pipeline, ReplyFor(call, entry), _time, cancellationToken).ConfigureAwait(false);
+            return entry.Truncated ? result with { StdoutTruncated = true, StderrTruncated = true } : result;
+        }
+
+        return await _recorder.OutputBytesAsync(call, pipeline, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Marks the runner disposed; false when it already was.</summary>
     private bool BeginDispose()
@@ -319,19 +344,33 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         return _recorder.Prepare(pipeline.First);
     }
 
-    /// <summary>The reply for a call the cassette answers; null when it is to be recorded; a miss when it must replay.</summary>
-    private Reply? Answer(CassetteCall call)
+    /// <summary>The entry that answers a call; null when it is to be recorded; a miss when it must replay.</summary>
+    private CassetteEntry? Answer(CassetteCall call)
     {
         if (!Replays)
         {
             return null;
         }
 
-        if (_matcher.Next(call.Key) is { } entry)
+        if (_matcher.Next(call.Keys) is { } entry)
         {
-            return Reply.FromOutcome(entry.Outcome, entry.Stdout, entry.Stderr);
+            return entry;
         }
 
         return Records ? null : throw new CassetteMissException(call.Invocation, CassettePath);
+    }
+
+    /// <summary>What replaying <paramref name="entry"/> plays: its output (the exact bytes when it has them) and outcome.</summary>
+    /// <exception cref="TetherException">The entry holds an error the recorded call returned; it is thrown again.</exception>
+    private static Reply ReplyFor(CassetteCall call, CassetteEntry entry)
+    {
+        if (entry.Failure is { } failure)
+        {
+            throw failure.ToException(call.Invocation.Command.Program);
+        }
+
+        var reply = Reply.FromOutcome(entry.Outcome);
+        reply = entry.StdoutBytes is { } stdout ? reply.WithStdoutBytes(stdout) : reply.WithStdout(entry.Stdout);
+        return entry.StderrBytes is { } stderr ? reply.WithStderrBytes(stderr) : reply.WithStderr(entry.Stderr);
     }
 }

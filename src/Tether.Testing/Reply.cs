@@ -88,6 +88,11 @@ public sealed class Reply
     public Reply WithStdoutBytes(ReadOnlyMemory<byte> bytes) =>
         bytes.IsEmpty ? this : new Reply(Steps.Add(new ReplyStep(OutputStreams.Stdout, null, bytes.ToArray(), TimeSpan.Zero)), End);
 
+    /// <summary>The same reply, also writing raw bytes to stderr (for testing undecodable output).</summary>
+    [Pure]
+    public Reply WithStderrBytes(ReadOnlyMemory<byte> bytes) =>
+        bytes.IsEmpty ? this : new Reply(Steps.Add(new ReplyStep(OutputStreams.Stderr, null, bytes.ToArray(), TimeSpan.Zero)), End);
+
     /// <summary>The same reply, also writing these lines to stdout, <paramref name="delay"/> apart.</summary>
     [Pure]
     public Reply WithStdoutLines(IEnumerable<string> lines, TimeSpan? delay = null) => WithLines(OutputStreams.Stdout, lines, delay);

@@ -148,13 +148,13 @@ public sealed class CassetteFormatSpecs : IDisposable
     }
 
     [Theory]
-    [InlineData("2")]
+    [InlineData("5")]
     [InlineData("0")]
     [InlineData("-1")]
     [InlineData("12345678901")]
     public void A_cassette_with_an_unknown_version_is_rejected_with_the_version_named(string version)
     {
-        // Arrange: the version is checked first, so even an entry this library cannot read does not hide it.
+        // Arrange: the version is checked first, so even an entry tether cannot read does not hide it.
         var path = Write("other-version.json", $$"""{"version": {{version}}, "entries": [{"future": true}]}""");
 
         // Act
@@ -164,6 +164,81 @@ public sealed class CassetteFormatSpecs : IDisposable
         Assert.Equal(CassetteProblem.UnsupportedVersion, error.Problem);
         AssertOneLineNaming(path, error);
         Assert.Contains($"version {version} is not supported", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tether reads versions 1 to 4", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("this library", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_newer_than_tether_knows_is_refused_saying_what_to_do()
+    {
+        // Arrange
+        var path = Write("newer.json", """{"version": 5, "entries": []}""");
+
+        // Act
+        var error = Assert.Throws<CassetteException>(() => Cassette.Load(path));
+
+        // Assert
+        Assert.Equal(CassetteProblem.UnsupportedVersion, error.Problem);
+        AssertOneLineNaming(path, error);
+        Assert.Contains("version 5 is not supported; tether reads versions 1 to 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("update tether, or record it again with tether", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Every_version_from_1_to_4_is_read_and_reports_its_version(int version)
+    {
+        // Arrange
+        var json = "{\"version\": " + version + ", \"entries\": [" + ValidEntry + "]}";
+
+        // Act
+        var cassette = Cassette.Parse(Encoding.UTF8.GetBytes(json));
+
+        // Assert
+        Assert.Equal(version, cassette.Version);
+        Assert.Single(cassette.Entries);
+    }
+
+    [Theory]
+    [InlineData("\"stdout_b64\": \"not base64!\"", "\"stdout_b64\" that is not base64")]
+    [InlineData("\"stderr_b64\": 12", "\"stderr_b64\" that is not a string")]
+    [InlineData("\"match_digest\": -1", "\"match_digest\" that is not an unsigned 64-bit number")]
+    [InlineData("\"duration_ms\": 1.5", "\"duration_ms\" that is not a whole number")]
+    [InlineData("\"truncated\": \"yes\"", "\"truncated\" that is not true or false")]
+    [InlineData("\"error\": {\"kind\": \"Meteor\"}", "\"kind\": \"Meteor\", which tether does not know")]
+    [InlineData("\"error\": {\"kind\": \"Spawn\", \"message\": \"x\"}", "\"error\" has no \"os_kind\"")]
+    [InlineData("\"error\": {\"kind\": \"OutputTooLarge\", \"total_lines\": 1}", "\"error\" has no \"total_bytes\"")]
+    [InlineData("\"error\": \"boom\"", "\"error\" that is not an object")]
+    public void A_mistyped_field_of_a_later_version_is_rejected_naming_it(string field, string expected)
+    {
+        // Arrange
+        var path = Write("later.json", "{\"version\": 4, \"entries\": [" + Entry("\"code\": null, " + field) + "]}");
+
+        // Act
+        var error = Assert.Throws<CassetteException>(() => Cassette.Load(path));
+
+        // Assert
+        Assert.Equal(CassetteProblem.InvalidEntry, error.Problem);
+        AssertOneLineNaming(path, error);
+        Assert.Contains("entry 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_entry_with_an_error_and_an_outcome_is_rejected()
+    {
+        // Arrange: processkit writes an error entry with code null and no other outcome.
+        var path = Write("error-and-code.json", "{\"version\": 2, \"entries\": [" + Entry("\"code\": 1, \"error\": {\"kind\": \"Other\", \"message\": \"x\"}") + "]}");
+
+        // Act
+        var error = Assert.Throws<CassetteException>(() => Cassette.Load(path));
+
+        // Assert
+        Assert.Equal(CassetteProblem.InvalidEntry, error.Problem);
+        Assert.Contains("entry 0 has both an \"error\" and one of", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -347,7 +422,7 @@ public sealed class CassetteFormatSpecs : IDisposable
 
     [Theory]
     [InlineData("{\"version\": 1, \"entries\": [ {,")]
-    [InlineData("{\"version\": 2, \"entries\": []}")]
+    [InlineData("{\"version\": 5, \"entries\": []}")]
     [InlineData("{\"version\": 1}")]
     [InlineData("{\"version\": 1, \"entries\": [{\"program\": \"git\", \"args\": [], \"stdout\": \"\", \"stderr\": \"\", \"code\": 0, \"signal\": 9}]}")]
     public void A_failed_load_never_changes_the_file(string content)
@@ -561,7 +636,7 @@ public sealed class CassetteFormatSpecs : IDisposable
         };
 
         // Act
-        var text = Encoding.UTF8.GetString(new Cassette([entry]).ToJson());
+        var text = Encoding.UTF8.GetString(new Cassette([entry], version: 1).ToJson());
 
         // Assert
         Assert.Equal(
@@ -592,13 +667,62 @@ public sealed class CassetteFormatSpecs : IDisposable
     }
 
     [Fact]
+    public void Version_4_puts_the_key_first_and_keys_the_working_directory_through_match_digest()
+    {
+        // Arrange: the same entry as above, written in the version a new cassette gets.
+        var entry = new CassetteEntry
+        {
+            Program = "sort",
+            Arguments = ["-r"],
+            WorkingDirectory = "/tmp",
+            StdinDigest = 4996163940878704399,
+            HasStdin = true,
+            EnvironmentNames = ["LC_ALL"],
+            Stdout = "b\na\n",
+            Stderr = "",
+            Outcome = new Outcome.Exited(0),
+        };
+
+        // Act
+        var text = Encoding.UTF8.GetString(new Cassette([entry]).ToJson());
+
+        // Assert: processkit's version 4 order; match_digest is processkit's match_on_cwd() digest of "/tmp".
+        Assert.Equal(
+            $$"""
+            {
+              "version": 4,
+              "entries": [
+                {
+                  "program": "sort",
+                  "args": [
+                    "-r"
+                  ],
+                  "stdin_digest": 4996163940878704399,
+                  "match_digest": {{CwdPolicyDigest("/tmp")}},
+                  "cwd": "/tmp",
+                  "has_stdin": true,
+                  "env_names": [
+                    "LC_ALL"
+                  ],
+                  "stdout": "b\na\n",
+                  "stderr": "",
+                  "code": 0
+                }
+              ]
+            }
+
+            """,
+            text);
+    }
+
+    [Fact]
     public void An_empty_cassette_is_written_with_an_empty_entries_array()
     {
         // Act
         var text = Encoding.UTF8.GetString(new Cassette([]).ToJson());
 
-        // Assert
-        Assert.Equal("{\n  \"version\": 1,\n  \"entries\": []\n}\n", text);
+        // Assert: a new cassette is written in the newest version both Tether and processkit read.
+        Assert.Equal("{\n  \"version\": 4,\n  \"entries\": []\n}\n", text);
         Assert.Empty(Cassette.Parse(Encoding.UTF8.GetBytes(text)).Entries);
     }
 
@@ -698,12 +822,16 @@ public sealed class CassetteFormatSpecs : IDisposable
         var entry = new CassetteEntry { Program = "true", Outcome = new Outcome.Exited(0) };
 
         // Act
-        using var document = JsonDocument.Parse(new Cassette([entry]).ToJson());
+        using var document = JsonDocument.Parse(new Cassette([entry], version: 1).ToJson());
         var written = Assert.Single(document.RootElement.GetProperty("entries").EnumerateArray().ToArray());
+        using var newest = JsonDocument.Parse(new Cassette([entry]).ToJson());
+        var writtenNewest = Assert.Single(newest.RootElement.GetProperty("entries").EnumerateArray().ToArray());
 
-        // Assert
+        // Assert: in version 4 the working directory (here: none) is keyed through match_digest, on every entry.
         Assert.Equal(["program", "args", "stdout", "stderr", "code"], written.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0, written.GetProperty("args").GetArrayLength());
+        Assert.Equal(["program", "args", "match_digest", "stdout", "stderr", "code"], writtenNewest.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(CwdPolicyDigest(null), writtenNewest.GetProperty("match_digest").GetUInt64());
     }
 
     [Fact]
@@ -756,6 +884,19 @@ public sealed class CassetteFormatSpecs : IDisposable
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>processkit's match_on_cwd() digest, computed here from its definition rather than with the library's code.</summary>
+    internal static ulong CwdPolicyDigest(string? cwd)
+    {
+        byte[] bytes = cwd is null ? [.. "cwd\0"u8, 0] : [.. "cwd\0"u8, 1, .. Encoding.UTF8.GetBytes(cwd)];
+        var hash = 0xcbf29ce484222325UL;
+        foreach (var b in bytes)
+        {
+            hash = unchecked((hash ^ b) * 0x100000001b3UL);
+        }
+
+        return hash;
+    }
 
     private string Write(string name, string content)
     {

@@ -6,7 +6,8 @@ namespace Tether.Testing.Tests;
 /// <summary>
 /// Compatibility with processkit both ways: cassettes written exactly as processkit writes them (Fixtures/*.json:
 /// serde_json's pretty layout, <c>code: null</c> for non-exits, stdin digests from processkit's algorithm) load and
-/// replay; a cassette Tether writes passes a strict reader of the version 1 schema.
+/// replay, in every version processkit has written (1 to 4, each keyed as processkit keyed it); a cassette Tether writes
+/// passes a strict reader of the version 4 schema.
 /// </summary>
 public sealed class ProcesskitFixtureSpecs : IDisposable
 {
@@ -210,6 +211,9 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
     [InlineData("processkit-exits.json")]
     [InlineData("processkit-timeouts-and-signals.json")]
     [InlineData("processkit-stdin.json")]
+    [InlineData("processkit-v1-every-field.json")]
+    [InlineData("processkit-v2-errors.json")]
+    [InlineData("processkit-v4-match-policy.json")]
     public async Task A_processkit_cassette_saved_again_by_Tether_keeps_its_layout(string name)
     {
         // Arrange: processkit writes serde_json's pretty layout; Tether writes the same, plus a final newline.
@@ -226,10 +230,264 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
         Assert.Equal(original.TrimEnd('\n') + "\n", await File.ReadAllTextAsync(path));
     }
 
+    // ---------------------------------------------------------------- versions 1 to 4
+
+    [Fact]
+    public void Version_1_loads_every_field_it_has()
+    {
+        // Act
+        var cassette = Cassette.Load(Fixture("processkit-v1-every-field.json"));
+        var entries = cassette.Entries;
+
+        // Assert
+        Assert.Equal(1, cassette.Version);
+        Assert.Equal(4, entries.Length);
+        Assert.Equal("/srv/repo", entries[0].WorkingDirectory);
+        Assert.True(entries[0].MatchesWorkingDirectory);
+        Assert.Equal(Tagged(1, "hi\n"), entries[0].StdinDigest);
+        Assert.True(entries[0].HasStdin);
+        Assert.Equal<string>(["CC", "MAKEFLAGS"], entries[0].EnvironmentNames);
+        Assert.Equal("ok 1\nok 2\n", entries[0].Stdout);
+        Assert.Equal(TimeSpan.FromMilliseconds(1520), entries[0].Duration);
+        Assert.True(entries[1].Truncated);
+        Assert.Equal(2, entries[1].TotalLines);
+        Assert.Equal(4, entries[1].TotalBytes);
+        Assert.Equal(new Outcome.Signalled(Signal.Terminate), entries[2].Outcome);
+        Assert.Equal(new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero), entries[3].Outcome);
+        Assert.All(entries, e => Assert.Null(e.Failure));
+        Assert.All(entries, e => Assert.Null(e.MatchDigest));
+    }
+
+    [Fact]
+    public async Task Version_1_keys_on_the_working_directory_and_replays_every_field()
+    {
+        // Arrange
+        using var runner = Replayer("processkit-v1-every-field.json");
+        var make = new Command("make").WithArguments("test").WithStdin("hi\n");
+
+        // Act
+        var inRepo = await runner.RunAsync(make.WithWorkingDirectory("/srv/repo")).Soon();
+        var elsewhere = await Record.ExceptionAsync(() => runner.RunAsync(make.WithWorkingDirectory("/srv/other")));
+        var cut = await runner.OutputStringAsync(new Command("yes")).Soon();
+        var cutBytes = await runner.OutputBytesAsync(new Command("yes")).Soon();
+        var terminated = await runner.OutputStringAsync(new Command("worker").WithArguments("--once")).Soon();
+
+        // Assert: a cut output replays as cut, so nobody takes it for the whole.
+        Assert.Equal("ok 1\nok 2", inRepo);
+        Assert.IsType<CassetteMissException>(elsewhere);
+        Assert.Equal("y\ny\n", cut.Stdout);
+        Assert.True(cut.Truncated);
+        Assert.True(cutBytes.Truncated);
+        Assert.Equal(new Outcome.Signalled(Signal.Terminate), terminated.Outcome);
+        Assert.Equal("worker: got SIGTERM\n", terminated.Stderr);
+    }
+
+    [Fact]
+    public async Task A_cut_output_is_not_replayed_as_a_whole_by_a_started_process()
+    {
+        // Arrange
+        using var runner = Replayer("processkit-v1-every-field.json");
+
+        // Act
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => runner.StartAsync(new Command("yes"))).Soon();
+
+        // Assert
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("cut to a limit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OutputStringAsync", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_2_loads_a_recorded_error_of_every_kind()
+    {
+        // Act
+        var cassette = Cassette.Load(Fixture("processkit-v2-errors.json"));
+        var entries = cassette.Entries;
+
+        // Assert
+        Assert.Equal(2, cassette.Version);
+        Assert.Null(entries[0].Failure);
+        Assert.Equal(TimeSpan.FromMilliseconds(12), entries[0].Duration);
+        Assert.Equal(["Spawn", "NotFound", "NotFound", "Stdin", "OutputTooLarge", "Unsupported", "Io", "Other"], entries.Skip(1).Select(e => e.Failure!.Kind));
+        Assert.Equal(new CassetteFailure { Kind = "Spawn", OsKind = "PermissionDenied", Message = "Permission denied (os error 13)" }, entries[1].Failure);
+        Assert.Equal("/usr/local/bin:/usr/bin:/bin", entries[2].Failure!.Searched);
+        Assert.Null(entries[3].Failure!.Searched);
+        Assert.Equal(new CassetteFailure { Kind = "Stdin", OsKind = "Other", Message = "stdin writer failed" }, entries[4].Failure);
+        Assert.Equal(new CassetteFailure { Kind = "OutputTooLarge", MaxBytes = 1048576, TotalLines = 20000, TotalBytes = 1048577 }, entries[5].Failure);
+        Assert.Equal("cpu affinity on this platform", entries[6].Failure!.Operation);
+        Assert.Equal(new CassetteFailure { Kind = "Io", OsKind = "BrokenPipe", Message = "pipe closed" }, entries[7].Failure);
+        Assert.Equal("something else failed", entries[8].Failure!.Message);
+        Assert.Equal("program not found", entries[2].OutcomeText);
+    }
+
+    [Fact]
+    public async Task Version_2_replays_each_recorded_error_as_the_exception_a_live_run_throws()
+    {
+        // Arrange
+        using var runner = Replayer("processkit-v2-errors.json");
+
+        // Act
+        var deploy = await runner.RunAsync(new Command("deploy").WithArguments("--dry-run").WithWorkingDirectory("/srv/app")).Soon();
+        var spawn = await Assert.ThrowsAsync<SpawnFailedException>(() => runner.RunAsync(new Command("./build.sh").WithWorkingDirectory("/srv/app"))).Soon();
+        var notFound = await Assert.ThrowsAsync<ProgramNotFoundException>(() => runner.OutputStringAsync(new Command("nosuchtool").WithArguments("--version"))).Soon();
+        var notFoundAnywhere = await Assert.ThrowsAsync<ProgramNotFoundException>(() => runner.StartAsync(new Command("frobnicate"))).Soon();
+        var stdin = await Assert.ThrowsAsync<ProcessIOException>(() => runner.RunAsync(new Command("psql").WithArguments("-f", "-").WithStdin("SELECT 1;\n"))).Soon();
+        var tooLarge = await Assert.ThrowsAsync<OutputTooLargeException>(() => runner.OutputBytesAsync(new Command("cat").WithArguments("huge.log"))).Soon();
+        var unsupported = await Assert.ThrowsAsync<UnsupportedException>(() => runner.RunAsync(new Command("taskset").WithArguments("-c", "0", "true"))).Soon();
+        var io = await Assert.ThrowsAsync<ProcessIOException>(() => runner.RunAsync(new Command("git").WithArguments("fetch"))).Soon();
+        var other = await Assert.ThrowsAsync<ProcessIOException>(() => runner.RunAsync(new Command("tool").WithArguments("--other"))).Soon();
+        var spawnElsewhere = await Record.ExceptionAsync(() => runner.RunAsync(new Command("./build.sh").WithWorkingDirectory("/srv/other")));
+
+        // Assert: version 2 still keys on the working directory.
+        Assert.Equal("plan: 3 changes", deploy);
+        Assert.Equal(13, spawn.Errno);
+        Assert.Equal("Permission denied (os error 13)", spawn.Reason);
+        Assert.Equal("nosuchtool", notFound.Program);
+        Assert.Equal(["/usr/local/bin:/usr/bin:/bin"], notFound.SearchedPaths);
+        Assert.Empty(notFoundAnywhere.SearchedPaths);
+        Assert.Contains("stdin writer failed", stdin.Message, StringComparison.Ordinal);
+        Assert.Equal(1048576, tooLarge.Limit);
+        Assert.Equal("cpu affinity on this platform", unsupported.Reason);
+        Assert.Contains("pipe closed", io.Message, StringComparison.Ordinal);
+        Assert.Contains("something else failed", other.Message, StringComparison.Ordinal);
+        Assert.IsType<CassetteMissException>(spawnElsewhere);
+    }
+
+    [Fact]
+    public async Task Version_3_stores_the_working_directory_but_does_not_key_on_it()
+    {
+        // Arrange
+        var cassette = Cassette.Load(Fixture("processkit-v3-portable.json"));
+        using var runner = Replayer("processkit-v3-portable.json");
+        var head = new Command("git").WithArguments("rev-parse", "HEAD");
+
+        // Act
+        var recordedThere = await runner.RunAsync(head.WithWorkingDirectory("/home/alice/repo")).Soon();
+        var ciWorkspace = await runner.RunAsync(head.WithWorkingDirectory("/builds/ci/repo")).Soon();
+        var noDirectory = await runner.RunAsync(head).Soon();
+        var sorted = await runner.OutputStringAsync(new Command("sort").WithStdin("banana\napple\n").WithWorkingDirectory("/tmp")).Soon();
+        var otherStdin = await Record.ExceptionAsync(() => runner.OutputStringAsync(new Command("sort").WithStdin("cherry\n")));
+        var make = await runner.OutputStringAsync(new Command("make").WithArguments("-j8")).Soon();
+        var publish = await Assert.ThrowsAsync<ProcessIOException>(() => runner.RunAsync(new Command("cargo").WithArguments("publish"))).Soon();
+
+        // Assert
+        Assert.Equal(3, cassette.Version);
+        Assert.All(cassette.Entries, e => Assert.Equal("/home/alice/repo", e.WorkingDirectory));
+        Assert.All(cassette.Entries, e => Assert.False(e.MatchesWorkingDirectory));
+        Assert.Equal<string>(["MAKEFLAGS"], cassette.Entries[2].EnvironmentNames);
+        Assert.Equal((5L, 300L, TimeSpan.FromMilliseconds(950)), (cassette.Entries[2].TotalLines, cassette.Entries[2].TotalBytes, cassette.Entries[2].Duration));
+        Assert.Equal(["3f2a9c1e5b7d", "3f2a9c1e5b7d", "3f2a9c1e5b7d"], [recordedThere, ciWorkspace, noDirectory]);
+        Assert.Equal("apple\nbanana\n", sorted.Stdout);
+        Assert.IsType<CassetteMissException>(otherStdin);
+        Assert.Equal(new Outcome.Exited(2), make.Outcome);
+        Assert.True(make.Truncated);
+        Assert.Contains("registry refused the upload", publish.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_4_keys_on_match_digest_as_processkit_does()
+    {
+        // Arrange
+        var cassette = Cassette.Load(Fixture("processkit-v4-match-policy.json"));
+        using var runner = Replayer("processkit-v4-match-policy.json");
+
+        // Act: an entry recorded under match_on_cwd() answers only in its directory (or with none, as recorded);
+        // one recorded without a policy answers anywhere; one keyed on environment values never answers here.
+        var inRepo = await runner.RunAsync(new Command("ls").WithWorkingDirectory("/srv/repo")).Soon();
+        var noDirectory = await runner.RunAsync(new Command("ls")).Soon();
+        var elsewhere = await Record.ExceptionAsync(() => runner.RunAsync(new Command("ls").WithWorkingDirectory("/srv/other")));
+        var environment = await Record.ExceptionAsync(() => runner.RunAsync(new Command("printenv").WithArguments("LANG").WithEnvironmentVariable("LANG", "C")));
+        var portable = await runner.RunAsync(new Command("uname").WithArguments("-s").WithWorkingDirectory("/anywhere")).Soon();
+        var sorted = await runner.OutputStringAsync(new Command("sort").WithArguments("-r").WithStdin("a\nb\n")).Soon();
+        var timedOut = await runner.OutputStringAsync(new Command("sleep").WithArguments("100").WithTimeout(TimeSpan.FromMinutes(1))).Soon();
+        var killed = await runner.OutputStringAsync(new Command("kill-me")).Soon();
+        var missing = await Record.ExceptionAsync(() => runner.RunAsync(new Command("missing")));
+
+        // Assert
+        Assert.Equal(4, cassette.Version);
+        Assert.Equal(CassetteFormatSpecs.CwdPolicyDigest("/srv/repo"), cassette.Entries[0].MatchDigest);
+        Assert.Equal(CassetteFormatSpecs.CwdPolicyDigest(null), cassette.Entries[1].MatchDigest);
+        Assert.NotNull(cassette.Entries[2].MatchDigest);
+        Assert.Null(cassette.Entries[3].MatchDigest);
+        Assert.Equal("Cargo.toml\nsrc", inRepo);
+        Assert.Equal("bin\netc", noDirectory);
+        Assert.IsType<CassetteMissException>(elsewhere);
+        Assert.IsType<CassetteMissException>(environment);
+        Assert.Equal("Linux", portable);
+        Assert.Equal("b\na\n", sorted.Stdout);
+        Assert.Equal(new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.FromMinutes(1)), timedOut.Outcome);
+        Assert.Equal(new Outcome.Signalled(Signal.Kill), killed.Outcome);
+        Assert.IsType<ProgramNotFoundException>(missing);
+    }
+
+    [Fact]
+    public async Task A_version_3_cassette_saved_again_becomes_version_4_with_the_same_entries()
+    {
+        // Arrange: version 4 without a policy keys exactly as version 3 did, so only the number changes.
+        var path = Copy("processkit-v3-portable.json");
+        var original = await File.ReadAllTextAsync(path);
+
+        // Act
+        using (var runner = new RecordReplayRunner(path, CassetteMode.NewEpisodes, inner: new ScriptedRunner()))
+        {
+            runner.Save();
+        }
+
+        // Assert
+        var expected = original.Replace("\"version\": 3,", "\"version\": 4,", StringComparison.Ordinal).TrimEnd('\n') + "\n";
+        Assert.Equal(expected, await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task Entries_Tether_adds_to_a_version_3_cassette_keep_their_working_directory_key()
+    {
+        // Arrange
+        var path = Copy("processkit-v3-portable.json");
+        var inner = new ScriptedRunner().On("pwd", Reply.Ok("/a\n"));
+
+        // Act: record in /a, save (version 4), and replay from elsewhere.
+        using (var runner = new RecordReplayRunner(path, CassetteMode.NewEpisodes, inner: inner))
+        {
+            await runner.RunAsync(new Command("pwd").WithWorkingDirectory("/a")).Soon();
+            runner.Save();
+        }
+
+        using var replayer = new RecordReplayRunner(path, CassetteMode.Replay);
+        var there = await replayer.RunAsync(new Command("pwd").WithWorkingDirectory("/a")).Soon();
+        var elsewhere = await Record.ExceptionAsync(() => replayer.RunAsync(new Command("pwd").WithWorkingDirectory("/b")));
+        var old = await replayer.RunAsync(new Command("git").WithArguments("rev-parse", "HEAD").WithWorkingDirectory("/b")).Soon();
+
+        // Assert
+        Assert.Equal(4, Cassette.Load(path).Version);
+        Assert.Equal("/a", there);
+        Assert.IsType<CassetteMissException>(elsewhere);
+        Assert.Equal("3f2a9c1e5b7d", old);
+    }
+
+    [Fact]
+    public async Task Tether_keeps_version_1_when_it_adds_to_a_version_1_cassette()
+    {
+        // Arrange: Tether's own key is version 1's, so the file keeps its version and layout.
+        var path = Copy("processkit-exits.json");
+
+        // Act
+        using (var runner = new RecordReplayRunner(path, CassetteMode.NewEpisodes, inner: new ScriptedRunner().On("date", Reply.Ok("today\n"))))
+        {
+            await runner.RunAsync(new Command("date").WithWorkingDirectory("/x")).Soon();
+            runner.Save();
+        }
+
+        // Assert
+        var cassette = Cassette.Load(path);
+        Assert.Equal(1, cassette.Version);
+        Assert.Equal(4, cassette.Entries.Length);
+        Assert.DoesNotContain("match_digest", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
+    }
+
     // ---------------------------------------------------------------- what Tether writes
 
     [Fact]
-    public async Task A_cassette_Tether_writes_passes_a_strict_reader_of_the_version_1_schema()
+    public async Task A_cassette_Tether_writes_passes_a_strict_reader_of_the_version_4_schema()
     {
         // Arrange: every kind of entry Tether can record.
         var path = Path.Combine(_directory, "tether.json");
@@ -267,8 +525,9 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
         Assert.Equal(3, entries[4]["code"].GetInt32());
         Assert.True(entries[5]["timed_out"].GetBoolean());
         Assert.Equal(15, entries[6]["signal"].GetInt32());
-        Assert.Equal(["args", "code", "program", "stderr", "stdout"], entries[7].Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["args", "code", "match_digest", "program", "stderr", "stdout"], entries[7].Keys.Order(StringComparer.Ordinal));
         Assert.Equal(JsonValueKind.Null, entries[7]["code"].ValueKind);
+        Assert.Equal(CassetteFormatSpecs.CwdPolicyDigest("/srv"), entries[0]["match_digest"].GetUInt64());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -298,14 +557,15 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
     }
 
     /// <summary>
-    /// A reader of cassette version 1 as strict as the schema allows, written apart from the library: exact member
+    /// A reader of cassette version 4 as strict as the schema allows, written apart from the library: exact member
     /// names, order and types, and the rules a writer must keep (one outcome, <c>code</c> always written, flags only
-    /// when true, optional members only when set).
+    /// when true, optional members only when set, the working directory keyed through processkit's match_on_cwd()
+    /// digest, and the bytes extension only for output that is not valid UTF-8).
     /// </summary>
-    private static class StrictReader
+    internal static class StrictReader
     {
         private static readonly string[] Order =
-            ["program", "args", "cwd", "stdin_digest", "has_stdin", "env_names", "stdout", "stderr", "code", "timed_out", "signal"];
+            ["program", "args", "stdin_digest", "match_digest", "cwd", "has_stdin", "env_names", "stdout", "stdout_b64", "stderr", "stderr_b64", "code", "timed_out", "signal"];
 
         public static List<Dictionary<string, JsonElement>> Read(byte[] bytes)
         {
@@ -320,7 +580,7 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
             Assert.Equal(JsonValueKind.Object, root.ValueKind);
             Assert.Equal(["version", "entries"], root.EnumerateObject().Select(p => p.Name));
             Assert.Equal(JsonValueKind.Number, root.GetProperty("version").ValueKind);
-            Assert.Equal("1", root.GetProperty("version").GetRawText());
+            Assert.Equal("4", root.GetProperty("version").GetRawText());
             var entries = root.GetProperty("entries");
             Assert.Equal(JsonValueKind.Array, entries.ValueKind);
 
@@ -354,9 +614,26 @@ public sealed class ProcesskitFixtureSpecs : IDisposable
             Assert.Equal(JsonValueKind.String, fields["stdout"].ValueKind);
             Assert.Equal(JsonValueKind.String, fields["stderr"].ValueKind);
 
+            string? directory = null;
             if (fields.TryGetValue("cwd", out var cwd))
             {
                 Assert.Equal(JsonValueKind.String, cwd.ValueKind);
+                directory = cwd.GetString();
+            }
+
+            // Tether keys on the working directory; version 4 says so with processkit's match_on_cwd() digest.
+            Assert.True(fields.ContainsKey("match_digest"), "match_digest was not written.");
+            Assert.Equal(JsonValueKind.Number, fields["match_digest"].ValueKind);
+            Assert.Equal(CassetteFormatSpecs.CwdPolicyDigest(directory), fields["match_digest"].GetUInt64());
+
+            foreach (var extension in (string[])["stdout_b64", "stderr_b64"])
+            {
+                if (fields.TryGetValue(extension, out var encoded))
+                {
+                    Assert.Equal(JsonValueKind.String, encoded.ValueKind);
+                    var bytes = Convert.FromBase64String(encoded.GetString()!);
+                    Assert.ThrowsAny<DecoderFallbackException>(() => new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+                }
             }
 
             var hasStdin = fields.TryGetValue("has_stdin", out var flag);

@@ -299,21 +299,6 @@ public sealed class RecordReplaySpecs
     }
 
     [Fact]
-    public async Task The_bytes_verb_is_refused_in_both_modes()
-    {
-        using var scratch = new ScratchDirectory();
-        var cassette = scratch.File("bytes.json");
-        await RecordAsync(cassette, new ScriptedRunner().Fallback(Reply.Ok()), r => r.RunAsync(new Command("x")));
-
-        await using var recorder = new RecordReplayRunner(scratch.File("other.json"), CassetteMode.Record, NothingRuns);
-        await using var player = new RecordReplayRunner(cassette, CassetteMode.Replay, NothingRuns);
-
-        var recording = await Assert.ThrowsAsync<NotSupportedException>(() => recorder.OutputBytesAsync(new Command("x")));
-        await Assert.ThrowsAsync<NotSupportedException>(() => player.OutputBytesAsync(new Command("x")));
-        Assert.Contains("OutputStringAsync", recording.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task One_shot_and_interactive_stdin_are_refused_in_both_modes_without_reading_the_source()
     {
         using var scratch = new ScratchDirectory();

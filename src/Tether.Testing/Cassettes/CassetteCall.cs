@@ -9,9 +9,9 @@ namespace Tether.Testing.Cassettes;
 /// <param name="Invocation">The invocation, for error messages.</param>
 /// <param name="Entry">The entry without its result: program, redacted arguments, working directory, stdin, the names of
 /// the environment variables.</param>
-/// <param name="Key">What <see cref="CassetteMatcher"/> looks the call up by.</param>
+/// <param name="Keys">What <see cref="CassetteMatcher"/> looks the call up by, most specific first.</param>
 /// <param name="Sequence">When the call started, relative to the runner's other calls.</param>
-internal sealed record CassetteCall(Invocation Invocation, CassetteEntry Entry, string Key, long Sequence)
+internal sealed record CassetteCall(Invocation Invocation, CassetteEntry Entry, ImmutableArray<string> Keys, long Sequence)
 {
     /// <summary>The call <paramref name="command"/> makes, its arguments passed through <paramref name="redaction"/>.</summary>
     /// <exception cref="NotSupportedException">The command's stdin is one-shot or interactive, so it cannot be keyed.</exception>
@@ -29,6 +29,6 @@ internal sealed record CassetteCall(Invocation Invocation, CassetteEntry Entry, 
             EnvironmentNames = [.. command.Environment.Overrides.Keys.Select(Cassette.Lossy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             Outcome = new Outcome.Exited(0),
         };
-        return new CassetteCall(Invocation.Of(command), entry, CassetteMatcher.KeyOf(entry), sequence);
+        return new CassetteCall(Invocation.Of(command), entry, CassetteMatcher.KeysOf(entry), sequence);
     }
 }

@@ -46,11 +46,44 @@ internal sealed class CassetteRecorder(IProcessRunner inner, RedactionPolicy red
     /// <exception cref="NotSupportedException">The command's stdin is one-shot or interactive.</exception>
     public CassetteCall Prepare(Command command) => CassetteCall.Of(command, redaction, Interlocked.Increment(ref _sequence));
 
-    /// <summary>Runs <paramref name="pipeline"/> for real and records its result.</summary>
+    /// <summary>Runs <paramref name="pipeline"/> for real and records its result; the output is decoded as the command says.</summary>
     /// <exception cref="NotSupportedException">The output was cut to its limit: a cassette would replay it as complete.</exception>
     public async Task<ProcessResult<string>> OutputStringAsync(CassetteCall call, Pipeline pipeline, CancellationToken cancellationToken)
     {
-        var result = await inner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        ProcessResult<byte[]> bytes;
+        try
+        {
+            // Bytes, not text: decoding first would replace what is not valid text, and the replay would differ.
+            bytes = await inner.OutputBytesAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException)
+        {
+            // A runner that keeps only text (another cassette, a test double) refuses the bytes verb before running
+            // anything; its text is all there is to record.
+            var text = await inner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+            if (text.Truncated)
+            {
+                throw Truncated(call);
+            }
+
+            Store(call, (Cassette.Lossy(RedactOutput(call.Invocation.Command, text.Stdout)), null), (Cassette.Lossy(RedactOutput(call.Invocation.Command, text.Stderr)), null), text.Outcome);
+            return text;
+        }
+
+        if (bytes.Truncated)
+        {
+            throw Truncated(call);
+        }
+
+        Capture(call, bytes);
+        return bytes.WithOutput(pipeline.Last.Encoding.GetString);
+    }
+
+    /// <summary>Runs <paramref name="pipeline"/> for real and records its result, bytes that are not text included.</summary>
+    /// <exception cref="NotSupportedException">The output was cut to its limit: a cassette would replay it as complete.</exception>
+    public async Task<ProcessResult<byte[]>> OutputBytesAsync(CassetteCall call, Pipeline pipeline, CancellationToken cancellationToken)
+    {
+        var result = await inner.OutputBytesAsync(pipeline, cancellationToken).ConfigureAwait(false);
         if (result.Truncated)
         {
             throw Truncated(call);
@@ -114,7 +147,7 @@ internal sealed class CassetteRecorder(IProcessRunner inner, RedactionPolicy red
     {
         try
         {
-            var result = await process.WaitAsync().ConfigureAwait(false);
+            var result = await process.WaitBytesAsync().ConfigureAwait(false);
             if (result.Truncated)
             {
                 // Nobody awaits this capture to be told; keep the incomplete recording from being flushed instead.
@@ -131,13 +164,18 @@ internal sealed class CassetteRecorder(IProcessRunner inner, RedactionPolicy red
         }
     }
 
-    private void Capture(CassetteCall call, ProcessResult<string> result)
+    private void Capture(CassetteCall call, ProcessResult<byte[]> result) =>
+        Store(call, Output(call.Invocation.Command, result.Stdout), Output(call.Invocation.Command, result.Stderr), result.Outcome);
+
+    private void Store(CassetteCall call, (string Text, ReadOnlyMemory<byte>? Bytes) stdout, (string Text, ReadOnlyMemory<byte>? Bytes) stderr, Outcome outcome)
     {
         var entry = call.Entry with
         {
-            Stdout = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stdout)),
-            Stderr = Cassette.Lossy(RedactOutput(call.Invocation.Command, result.Stderr)),
-            Outcome = result.Outcome is Outcome.TimedOut ? new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero) : result.Outcome,
+            Stdout = stdout.Text,
+            StdoutBytes = stdout.Bytes,
+            Stderr = stderr.Text,
+            StderrBytes = stderr.Bytes,
+            Outcome = outcome is Outcome.TimedOut ? new Outcome.TimedOut(TimeoutKind.Overall, TimeSpan.Zero) : outcome,
         };
         lock (_lock)
         {
@@ -149,6 +187,22 @@ internal sealed class CassetteRecorder(IProcessRunner inner, RedactionPolicy red
             _recorded[call.Sequence] = entry;
             policy.Recorded();
         }
+    }
+
+    /// <summary>
+    /// The text a cassette stores for <paramref name="bytes"/> (decoded as the command says, redacted), and the bytes
+    /// themselves when that text would not give them back: output that is not valid text, which the text holds with
+    /// replacement characters. When redaction changed the text, only the text is kept — a secret may run on into the
+    /// bytes that are not text, and the bytes would hold it.
+    /// </summary>
+    private (string Text, ReadOnlyMemory<byte>? Bytes) Output(Command command, byte[] bytes)
+    {
+        var decoded = command.Encoding.GetString(bytes);
+        var redacted = RedactOutput(command, decoded);
+        var text = Cassette.Lossy(redacted);
+        var exact = string.Equals(redacted, decoded, StringComparison.Ordinal)
+            && !command.Encoding.GetBytes(text).AsSpan().SequenceEqual(bytes);
+        return (text, exact ? bytes : (ReadOnlyMemory<byte>?)null);
     }
 
     /// <summary>Output with the policy applied: its rules, and every argument value it masked in the command, should the program echo it.</summary>

@@ -89,13 +89,13 @@ internal sealed class CassetteSavePolicy
         }
     }
 
-    /// <summary>Writes <paramref name="entries"/> to <paramref name="path"/> (atomically, owner-only, never through a
-    /// symlink) and notes that nothing is unsaved.</summary>
+    /// <summary>Writes <paramref name="entries"/> to <paramref name="path"/> in format <paramref name="version"/>
+    /// (atomically, owner-only, never through a symlink) and notes that nothing is unsaved.</summary>
     /// <exception cref="CassetteException">The file could not be written; the previous one is intact, and disposal
     /// will not try again.</exception>
-    public void Write(string path, ImmutableArray<CassetteEntry> entries)
+    public void Write(string path, ImmutableArray<CassetteEntry> entries, int version)
     {
-        var json = new Cassette(entries).ToJson();
+        var json = new Cassette(entries, version).ToJson();
         try
         {
             if (json.Length > Cassette.MaxFileBytes)

@@ -15,7 +15,7 @@ public enum CassetteProblem
     /// <summary>The file is not valid JSON.</summary>
     InvalidJson,
 
-    /// <summary>The file's format version is not one this library reads.</summary>
+    /// <summary>The file's format version is not one tether reads (1 to 4).</summary>
     UnsupportedVersion,
 
     /// <summary>The JSON is valid but an entry (or the document's shape) is not a valid cassette.</summary>

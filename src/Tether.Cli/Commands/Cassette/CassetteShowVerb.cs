@@ -55,7 +55,7 @@ internal sealed class CassetteShowVerb : CassetteVerb
             WriteLine(JsonLine.Write(writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteNumber("version", Cassette.FormatVersion);
+                writer.WriteNumber("version", cassette.Version);
                 writer.WriteStartArray("entries");
                 foreach (var entry in cassette.Entries)
                 {

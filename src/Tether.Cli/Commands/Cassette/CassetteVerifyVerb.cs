@@ -9,9 +9,9 @@ internal sealed class CassetteVerifyVerb : CassetteVerb
 
     private const string Notes = """
         Runs every check a replay runs, without replaying anything: FILE exists and is readable, is at most
-        64 MiB, is JSON, has format version 1, and every entry has a program, arguments, stdout, stderr and
-        at most one of an exit code, a signal and a timeout (none means an unknown signal). A valid
-        cassette prints 'FILE: valid cassette, N entries'; otherwise one line on stderr says what is wrong
+        64 MiB, is JSON, has a format version from 1 to 4, and every entry has a program, arguments, stdout,
+        stderr and at most one of an exit code, a signal, a timeout and a recorded error (none means an
+        unknown signal). A valid cassette prints 'FILE: valid cassette, N entries'; otherwise one line on stderr says what is wrong
         (a missing file says it does not exist). Verify only reads: it never changes the file.
 
         Exit codes: 0 the cassette is valid; 1 it does not exist or is not a valid cassette; 2 a bad option.
