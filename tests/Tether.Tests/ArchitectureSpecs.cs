@@ -145,7 +145,7 @@ public sealed partial class ArchitectureSpecs
         ProjectFiles().Select(csproj => (
             Path.GetFileNameWithoutExtension(csproj),
             XDocument.Load(csproj).Descendants("ProjectReference")
-                .Select(element => Path.GetFileNameWithoutExtension((string?)element.Attribute("Include") ?? ""))
+                .Select(element => Path.GetFileNameWithoutExtension(((string?)element.Attribute("Include") ?? "").Replace('\\', '/')))
                 .ToArray()));
 
     private static IEnumerable<string> ProjectFiles() =>
