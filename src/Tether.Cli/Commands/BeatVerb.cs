@@ -124,7 +124,7 @@ internal sealed class BeatVerb : Verb
             throw new UsageException($"--socket: the path is longer than the {MaxSocketPathBytes} bytes a Unix socket path may have: use a shorter path, such as one under /run or /tmp.");
         }
 
-        var every = OptionValues.Duration("--every", parse.GetValue(_every), allowZero: false);
+        var every = OptionValues.Wait("--every", parse.GetValue(_every), allowZero: false, "give a shorter interval, such as 1m");
         var count = Count(parse.GetValue(_count)) ?? (every is null ? 1 : null);
         var status = Status(parse.GetValue(_status));
         var payload = Payload(parse.GetValue(_payload));

@@ -217,17 +217,17 @@ internal sealed class RunVerb : Verb
 
         var command = new Command(words[0]).WithArguments(words[1..]);
 
-        if (OptionValues.Duration("--timeout", parse.GetValue(_timeout), allowZero: false) is { } timeout)
+        if (OptionValues.Wait("--timeout", parse.GetValue(_timeout), allowZero: false, "give a shorter one, or leave the option out for no timeout") is { } timeout)
         {
             command = command.WithTimeout(timeout);
         }
 
-        if (OptionValues.Duration("--idle-timeout", parse.GetValue(_idleTimeout), allowZero: false) is { } idle)
+        if (OptionValues.Wait("--idle-timeout", parse.GetValue(_idleTimeout), allowZero: false, "give a shorter one, or leave the option out for no idle timeout") is { } idle)
         {
             command = command.WithIdleTimeout(idle);
         }
 
-        if (OptionValues.Duration("--grace", parse.GetValue(_grace), allowZero: true) is { } grace)
+        if (OptionValues.Wait("--grace", parse.GetValue(_grace), allowZero: true, "give a shorter one, such as 30s") is { } grace)
         {
             command = command.WithGrace(grace);
         }

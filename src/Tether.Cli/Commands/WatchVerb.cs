@@ -116,6 +116,14 @@ internal sealed class WatchVerb : Verb
             var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
             return Fail($"watch: {message}");
         }
+        catch (RecoveryProgramRefusedException ex)
+        {
+            var option = parse.GetValue(_recoveryExec) is not null ? "--recovery-exec" : "--recovery-exec-file";
+            var message = ex.Refusal == RecoveryProgramRefusal.NotFound && !ex.Program.Contains('/', StringComparison.Ordinal)
+                ? ex.Message.TrimEnd('.') + " (--recovery-env PATH=DIRS)."
+                : ex.Message;
+            return Fail($"watch: {option}: {message}");
+        }
 
         await using (watcher.ConfigureAwait(false))
         {
@@ -207,7 +215,7 @@ internal sealed class WatchVerb : Verb
 
         var recoveryOptions = new RecoveryOptions
         {
-            Timeout = OptionValues.Duration("--recovery-timeout", parse.GetValue(_recoveryTimeout), allowZero: false) ?? RecoveryOptions.DefaultTimeout,
+            Timeout = OptionValues.Wait("--recovery-timeout", parse.GetValue(_recoveryTimeout), allowZero: false, "give a shorter one, such as 5m") ?? RecoveryOptions.DefaultTimeout,
             CaptureBytes = Number("--capture-bytes", parse.GetValue(_captureBytes), 1, 64L * 1024 * 1024) ?? RecoveryOptions.DefaultCaptureBytes,
             Environment = environment,
             InheritEnvironment = parse.GetValue(_recoveryInheritEnv),
