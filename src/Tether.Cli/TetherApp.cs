@@ -80,8 +80,10 @@ internal static class TetherApp
             new WatchVerb(context),
             new RecGroup(context),
             new AuditGroup(context),
+            new HelpVerb(context),
         };
-        HelpPages.Install(root, new HelpPage(null, RootNotes));
+        // The generated usage ('tether [command] [options]') would call the verb optional.
+        HelpPages.Install(root, new HelpPage("VERB [options]   (or tether --version)", RootNotes));
         return root;
     }
 
