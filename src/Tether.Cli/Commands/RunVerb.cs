@@ -329,10 +329,21 @@ internal sealed class RunVerb : Verb
         if (request.Cassette is { } path)
         {
             // Before the journal and before anything runs: a cassette that cannot be used must not cost a run.
+            if (CassettePathCheck.DanglingLink(path) is { } dangling)
+            {
+                return report.NotStarted(ExitCodes.Failure, dangling);
+            }
+
             (cassette, var error) = RunCassette.Open(path, request.CassetteMode, Context.Runner);
             if (cassette is null)
             {
                 return report.NotStarted(ExitCodes.Failure, error!);
+            }
+
+            if (cassette.Runner.Records && CassettePathCheck.Unrecordable(path) is { } unrecordable)
+            {
+                await cassette.DisposeAsync().ConfigureAwait(false);
+                return report.NotStarted(ExitCodes.Failure, unrecordable);
             }
         }
 
@@ -425,7 +436,7 @@ internal sealed class RunVerb : Verb
         }
         catch (CassetteMissException ex)
         {
-            return await NotStartedAsync(ExitCodes.Failure, "--cassette: " + CassetteMessages.Clause(ex.Message)).ConfigureAwait(false);
+            return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
         }
         catch (ProgramNotFoundException ex)
         {
