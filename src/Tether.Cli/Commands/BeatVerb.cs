@@ -37,8 +37,9 @@ internal sealed class BeatVerb : Verb
 
         When the first beat finds no watcher, tether stops at once (exit 1). A watcher that goes away later
         is reported on stderr, tether keeps beating and reconnects (at most once a second) when it is back.
-        Over UDP nobody answers a datagram: a missing watcher shows only from the second beat on, as an ICMP
-        "port unreachable", and not at all where ICMP is filtered.
+        Over UDP nobody answers a datagram, so "sent" means handed to the network, not received: a missing
+        watcher shows only from the second beat on, as an ICMP "port unreachable", and not at all where
+        ICMP is filtered.
 
         Exit codes: 0 every beat was sent; 1 no watcher listening, or a beat was not sent (the watcher's
         queue was full, it went away, or the system refused the send); 2 a usage error; 130 interrupted.
@@ -130,11 +131,11 @@ internal sealed class BeatVerb : Verb
         var payload = Payload(parse.GetValue(_payload));
         if (socket is not null)
         {
-            return new BeatRequest(socket, () => HeartbeatClient.ConnectUnix(socket), every ?? DefaultEvery, count, status, payload);
+            return new BeatRequest(socket, Udp: false, () => HeartbeatClient.ConnectUnix(socket), every ?? DefaultEvery, count, status, payload);
         }
 
         var (host, port) = HostAndPort(udp!);
-        return new BeatRequest("udp " + udp, () => HeartbeatClient.ConnectUdp(host, port), every ?? DefaultEvery, count, status, payload);
+        return new BeatRequest("udp " + udp, Udp: true, () => HeartbeatClient.ConnectUdp(host, port), every ?? DefaultEvery, count, status, payload);
     }
 
     private async Task<int> ExecuteAsync(BeatRequest request)
@@ -186,7 +187,10 @@ internal sealed class BeatVerb : Verb
                     }
                     else if (previous is { IsSent: false })
                     {
-                        Console.WriteError($"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
+                        // Over UDP a sent datagram proves nothing about the other end; over a Unix socket it sits in the watcher's queue.
+                        Console.WriteError(request.Udp
+                            ? $"beat: beats are sent to {request.Target} again (beat {beats}); over UDP tether cannot tell whether they reach a watcher."
+                            : $"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
                     }
 
                     previous = result;
@@ -209,7 +213,7 @@ internal sealed class BeatVerb : Verb
 
             return Fail(beats == 1
                 ? $"beat: the beat was not sent: {Describe(previous!.Value, request.Target)}."
-                : $"beat: {notSent} of {beats} beats were not sent; the last one: {Describe(previous!.Value, request.Target)}.");
+                : $"beat: {notSent.ToString(CultureInfo.InvariantCulture)} of {Counted.Of(beats, "beat")} {Counted.WasOrWere(notSent)} not sent; the last one: {Describe(previous!.Value, request.Target)}.");
         }
     }
 
@@ -284,6 +288,6 @@ internal sealed class BeatVerb : Verb
         return (host, port);
     }
 
-    /// <summary>What to beat, where, how often and how many times (null: until interrupted).</summary>
-    private sealed record BeatRequest(string Target, Func<HeartbeatClient> Connect, TimeSpan Every, long? Count, BeatStatus Status, uint Payload);
+    /// <summary>What to beat, where (over UDP or a Unix socket), how often and how many times (null: until interrupted).</summary>
+    private sealed record BeatRequest(string Target, bool Udp, Func<HeartbeatClient> Connect, TimeSpan Every, long? Count, BeatStatus Status, uint Payload);
 }

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+using Tether.Cli.Tests.Infrastructure;
+
+namespace Tether.Cli.Tests;
+
+/// <summary>Counts agree with their nouns, and a beat over UDP is reported as sent, never as received.</summary>
+public sealed class GrammarSpecs
+{
+    [Theory]
+    [InlineData(0, "segment", null, "0 segments")]
+    [InlineData(1, "segment", null, "1 segment")]
+    [InlineData(2, "check", null, "2 checks")]
+    [InlineData(1, "entry", "entries", "1 entry")]
+    [InlineData(12, "entry", "entries", "12 entries")]
+    public void A_count_takes_the_singular_only_for_one(long count, string singular, string? plural, string expected)
+    {
+        Assert.Equal(expected, Counted.Of(count, singular, plural));
+    }
+
+    [Fact]
+    public async Task Beats_over_UDP_to_a_closed_port_are_reported_as_sent_never_as_reaching_a_watcher()
+    {
+        // A port nobody listens on: bound, then released. On loopback the kernel answers each datagram with an ICMP
+        // "port unreachable" at once, which the next send reports: beats 2 and 4 fail, beat 3 goes out again.
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var result = await Tool.RunAsync("beat", "--udp", $"127.0.0.1:{port}", "--count", "4", "--every", "100ms");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.DoesNotContain("reach the watcher", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"tether: beat: beats are sent to udp 127.0.0.1:{port} again (beat 3); over UDP tether cannot tell whether they reach a watcher.", result.StderrLines);
+        Assert.Equal($"tether: beat: 2 of 4 beats were not sent; the last one: no watcher listening on udp 127.0.0.1:{port}.", result.StderrLines[^1]);
+    }
+}
