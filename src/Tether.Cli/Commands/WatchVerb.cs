@@ -13,7 +13,7 @@ namespace Tether.Cli.Commands;
 /// </summary>
 internal sealed class WatchVerb : Verb
 {
-    private const string Usage = "--socket PATH | --udp ADDR:PORT --threshold DURATION [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
+    private const string Usage = "(--socket PATH | --udp ADDR:PORT) [--threshold DURATION] [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
 
     private const string Notes = """
         Agents send 32-byte VLP v0.2 heartbeats (tether beat, or any VLP client) to the socket. An agent
@@ -28,8 +28,11 @@ internal sealed class WatchVerb : Verb
         Recovery (exec only, never a shell):
           --recovery-exec is split into words as a shell would ("…" and '…' group words) but runs without
           one; {pid} in any word becomes the stalled agent's pid. --recovery-exec-file reads the command
-          from a file that must be yours and not writable by group or others. Before it runs, tether
-          checks the agent is still silent and its pid still names the same process. It then refuses,
+          from a file that must be yours and not writable by group or others. At start-up tether checks
+          that the program is at its path or on the recovery's PATH (--recovery-env PATH=…, else
+          /usr/bin:/bin), executable and not world-writable, and refuses to start otherwise. Before a
+          recovery runs, tether checks the agent is still silent and its pid still names the same
+          process. It then refuses,
           and audits why: an agent recovered within --recovery-debounce, one whose recovery still runs,
           or too many running at once. The command runs contained: its whole tree is killed after
           --recovery-timeout, its output is capped (--capture-bytes; only sizes are audited), and its
@@ -45,7 +48,9 @@ internal sealed class WatchVerb : Verb
 
         Output: one line per event (new agents, stalls, refusals, recoveries; every beat with
         --all-beats), or JSON lines with --json. SIGINT or SIGTERM stops gracefully: running recoveries get
-        their grace, then are killed, and tether exits 0.
+        their grace, then are killed, and tether exits 0. Started in the background from a script
+        ('tether watch … &'), tether inherits the shell's "ignore SIGINT" for background jobs, so
+        kill -INT does nothing: stop it with SIGTERM ('kill PID').
 
         Exit codes: 0 stopped by a signal; 1 the socket, files or options could not be used; 2 usage.
 
