@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Tether.Cli.Tests.Infrastructure;
+using Tether.Journaling;
 
 namespace Tether.Cli.Tests;
 
@@ -16,6 +18,32 @@ public sealed class GrammarSpecs
     public void A_count_takes_the_singular_only_for_one(long count, string singular, string? plural, string expected)
     {
         Assert.Equal(expected, Counted.Of(count, singular, plural));
+    }
+
+    [Fact]
+    public async Task Journal_prune_says_1_segment_not_1_segments()
+    {
+        using var temp = new TempDirectory();
+        var directory = temp.Child("journal");
+        var journal = await Journal.OpenAsync(directory, new JournalOptions { SegmentMaxBytes = 4096 });
+        await using (journal)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await journal.AppendAsync(new JournalEntry("p.record", data: new JsonObject { ["padding"] = new string('x', 1500) }));
+            }
+        }
+
+        var segments = new JournalReader(directory).ListSegments().Count;
+        Assert.True(segments > 3, $"expected several segments, got {segments}");
+
+        var one = await Tool.RunAsync("journal", "prune", directory, "--max-segments", (segments - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var toOne = await Tool.RunAsync("journal", "prune", directory, "--max-segments", "1");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.Matches(@"^deleted 1 segment \(\d+ bytes\); kept \d+ segments \(\d+ bytes\)$", one.StdoutLines[^1]);
+        Assert.True(toOne.ExitCode == 0, toOne.ToString());
+        Assert.Matches(@"^deleted \d+ segments \(\d+ bytes\); kept 1 segment \(\d+ bytes\)$", toOne.StdoutLines[^1]);
     }
 
     [Fact]
