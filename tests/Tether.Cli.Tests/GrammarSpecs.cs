@@ -47,6 +47,26 @@ public sealed class GrammarSpecs
     }
 
     [Fact]
+    public async Task A_beat_to_a_unix_socket_nobody_listens_on_any_more_is_a_failure_not_a_send()
+    {
+        // A socket file whose socket is closed (a watcher that was killed): a send to it gets ECONNREFUSED. .NET removes
+        // the file of a socket it bound when it closes it, so the file is moved aside first and stays.
+        using var temp = new TempDirectory();
+        var path = temp.Child("stale.sock");
+        using (var stale = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))
+        {
+            stale.Bind(new UnixDomainSocketEndPoint(temp.Child("bound.sock")));
+            File.Move(temp.Child("bound.sock"), path);
+        }
+
+        var result = await Tool.RunAsync("beat", "--socket", path);
+
+        Assert.True(File.Exists(path));
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"tether: beat: no watcher listening on {path}: start the watcher first, or check the path.", result.SingleErrorLine());
+    }
+
+    [Fact]
     public async Task Beats_over_UDP_to_a_closed_port_are_reported_as_sent_never_as_reaching_a_watcher()
     {
         // A port nobody listens on: bound, then released. On loopback the kernel answers each datagram with an ICMP

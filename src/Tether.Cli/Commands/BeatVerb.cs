@@ -6,7 +6,7 @@ using Tether.Watch;
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether beat --socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]</c>:
+/// <c>tether beat (--socket PATH | --udp HOST:PORT) [--every DURATION] [--count N] [--status STATUS] [--payload N]</c>:
 /// sends VLP v0.2 heartbeats to a watcher, for shell scripts. One beat by default; <c>--count N</c> beats, or with
 /// <c>--every</c> alone beats until interrupted, and then sends the terminal frame.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class BeatVerb : Verb
     /// <summary>The longest Unix socket path Linux takes (<c>sun_path</c> is 108 bytes with its terminating zero).</summary>
     private const int MaxSocketPathBytes = 107;
 
-    private const string Usage = "--socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]";
+    private const string Usage = "(--socket PATH | --udp HOST:PORT) [--every DURATION] [--count N] [--status STATUS] [--payload N]";
 
     private const string Notes = """
         Each beat is one 32-byte VLP v0.2 datagram carrying the status, the payload, tether's own pid, the
@@ -36,7 +36,7 @@ internal sealed class BeatVerb : Verb
         than one 'tether beat' per step.
 
         When the first beat finds no watcher, tether stops at once (exit 1). A watcher that goes away later
-        is reported on stderr, tether keeps beating and reconnects (at most once a second) when it is back.
+        is reported on stderr; tether keeps beating and reconnects (at most once a second) when it is back.
         Over UDP nobody answers a datagram, so "sent" means handed to the network, not received: a missing
         watcher shows only from the second beat on, as an ICMP "port unreachable", and not at all where
         ICMP is filtered.

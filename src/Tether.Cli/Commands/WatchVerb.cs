@@ -8,7 +8,7 @@ using Tether.Watch;
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether watch --socket PATH --threshold D …</c>: receives heartbeats, reports stalls and runs the recovery command
+/// <c>tether watch (--socket PATH | --udp ADDR:PORT) [--threshold D] …</c>: receives heartbeats, reports stalls and runs the recovery command
 /// for a stalled agent under the safety gates, auditing every decision; prints events until SIGINT or SIGTERM.
 /// </summary>
 internal sealed class WatchVerb : Verb
