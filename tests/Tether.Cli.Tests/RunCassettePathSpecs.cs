@@ -48,6 +48,19 @@ public sealed class RunCassettePathSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_cassette_path_under_a_file_names_the_file_not_a_missing_directory()
+    {
+        var file = _temp.Child("notes.txt");
+        File.WriteAllText(file, "x");
+
+        var result = await Tool.RunAsync("run", "--cassette", Path.Combine(file, "c.json"), "--", "/bin/echo", "hi");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"tether: --cassette: '{file}' is a file, not a directory: give a cassette path in a directory; nothing was run.", result.SingleErrorLine());
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
     public async Task A_loop_of_links_is_named_as_one()
     {
         var first = _temp.Child("a.json");

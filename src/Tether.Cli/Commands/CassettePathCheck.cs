@@ -32,6 +32,15 @@ internal static class CassettePathCheck
         return $"--cassette: '{path}' is a symbolic link to '{target}', which does not exist, and cassettes are never written through a link: give the cassette's own path, or remove the link to record one there; nothing was run.";
     }
 
+    /// <summary>A path whose directory part names a file (<c>notes.txt/run.json</c>): said as such, not as a missing directory.</summary>
+    public static string? ParentIsAFile(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return File.Exists(directory) && !Directory.Exists(directory)
+            ? $"--cassette: '{directory}' is a file, not a directory: give a cassette path in a directory; nothing was run."
+            : null;
+    }
+
     /// <summary>
     /// Why a recording could not be saved in FILE's directory: the directory is tried the way the save will use it, by
     /// creating (and at once deleting) a file beside FILE, because only the kernel knows — permission, a read-only file
@@ -51,20 +60,7 @@ internal static class CassettePathCheck
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return $"--cassette: a recording could not be saved in '{directory}': {Cause(ex)}: give a cassette path in a directory you can write; nothing was run.";
+            return $"--cassette: a recording could not be saved in '{directory}': {IoFailure.Cause(ex)}: give a cassette path in a directory you can write; nothing was run.";
         }
     }
-
-    private static string Cause(Exception ex) => ex switch
-    {
-        UnauthorizedAccessException => "permission denied",
-        FileNotFoundException or DirectoryNotFoundException => "it accepts no new files (a special file system such as /proc or /sys)",
-        _ => ex.HResult switch
-        {
-            30 => "it is on a read-only file system", // EROFS
-            28 => "no space is left on its device", // ENOSPC
-            122 => "the disk quota is exceeded", // EDQUOT
-            _ => "files cannot be created there",
-        },
-    };
 }

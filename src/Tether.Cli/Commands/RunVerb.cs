@@ -329,9 +329,9 @@ internal sealed class RunVerb : Verb
         if (request.Cassette is { } path)
         {
             // Before the journal and before anything runs: a cassette that cannot be used must not cost a run.
-            if (CassettePathCheck.DanglingLink(path) is { } dangling)
+            if ((CassettePathCheck.DanglingLink(path) ?? CassettePathCheck.ParentIsAFile(path)) is { } refused)
             {
-                return report.NotStarted(ExitCodes.Failure, dangling);
+                return report.NotStarted(ExitCodes.Failure, refused);
             }
 
             (cassette, var error) = RunCassette.Open(path, request.CassetteMode, Context.Runner);
