@@ -78,6 +78,17 @@ public sealed class WatchValidationSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_socket_in_a_directory_that_accepts_no_files_names_that_cause_not_a_missing_directory()
+    {
+        var result = await Tool.RunAsync("watch", "--socket", "/proc/tether-watch.sock");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(
+            "tether: watch: Cannot listen at unix:/proc/tether-watch.sock: the directory accepts no new files (a special file system such as /proc or /sys); choose a path under /run or /tmp.",
+            result.SingleErrorLine());
+    }
+
+    [Fact]
     public async Task A_program_found_on_the_PATH_given_with_recovery_env_is_accepted()
     {
         var bin = Directory.CreateDirectory(_temp.Child("bin")).FullName;
