@@ -47,6 +47,7 @@ public sealed class HelpCommandSpecs
         Assert.Contains("  help ", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("tether VERB [options]", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("[command]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("at most 1193h (about 49.7 days, the longest a timer can wait)", result.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
