@@ -35,6 +35,26 @@ internal static class OptionValues
         return value;
     }
 
+    /// <summary>
+    /// Reads a duration that tether waits for on a timer (a timeout, a grace period, an interval), which can be at most
+    /// <see cref="Durations.LongestWait"/> (1193h, about 49.7 days); null stays null. A longer one is refused rather than
+    /// clamped, so that nothing fires at a time nobody asked for.
+    /// </summary>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <param name="text">The text given, or null when the option was absent.</param>
+    /// <param name="allowZero">Whether <c>0s</c> means something for this option.</param>
+    /// <param name="instead">What to do instead of a longer duration, such as "leave the option out for no timeout".</param>
+    public static TimeSpan? Wait(string option, string? text, bool allowZero, string instead)
+    {
+        var value = Duration(option, text, allowZero);
+        if (value > Durations.LongestWait)
+        {
+            throw new UsageException($"{option}: '{text}' is longer than tether can wait on a timer (at most 1193h, about 49.7 days): {instead}.");
+        }
+
+        return value;
+    }
+
     /// <summary>Reads a signal name or number such as <c>TERM</c>, <c>SIGINT</c> or <c>9</c>; null stays null.</summary>
     public static Signal? Signal(string option, string? text)
     {

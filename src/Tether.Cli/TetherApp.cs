@@ -14,7 +14,8 @@ internal static class TetherApp
         Exit codes: 0 success; 1 a failure you can fix (such as a missing directory); 2 a usage error;
         130 interrupted. 'tether run' exits with the program's own code instead (124 on timeout, 128+N when
         killed by signal N, 127 when not found); see 'tether run --help'.
-        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
+        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m; a timeout, grace period or interval can be
+        at most 1193h (about 49.7 days, the longest a timer can wait): for no limit, leave it out.
 
         Examples:
           tether run --timeout 30s -- make test
@@ -80,8 +81,10 @@ internal static class TetherApp
             new WatchVerb(context),
             new RecGroup(context),
             new AuditGroup(context),
+            new HelpVerb(context),
         };
-        HelpPages.Install(root, new HelpPage(null, RootNotes));
+        // The generated usage ('tether [command] [options]') would call the verb optional.
+        HelpPages.Install(root, new HelpPage("VERB [options]   (or tether --version)", RootNotes));
         return root;
     }
 

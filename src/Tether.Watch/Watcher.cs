@@ -76,6 +76,7 @@ public sealed class Watcher : IAsyncDisposable
     /// starts watching. <paramref name="onEvent"/> receives every event on the watcher's loop (keep it quick).
     /// </summary>
     /// <exception cref="ArgumentException">No socket and no UDP address, or an invalid option.</exception>
+    /// <exception cref="RecoveryProgramRefusedException">The recovery command's program is missing, not a file, not executable by the watcher's user, or world-writable; it is looked up as the recovery will look it up, on the recovery's own <c>PATH</c>.</exception>
     public static Task<Watcher> StartAsync(WatcherOptions options, Action<WatchEvent>? onEvent = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -85,7 +86,14 @@ public sealed class Watcher : IAsyncDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TickInterval, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TickInterval, Durations.LongestWait, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReapPerTick, 1, nameof(options));
+        if (options.Recovery is { } recovery)
+        {
+            // Now, not when the first agent stalls: a recovery that cannot run should stop the watcher from starting.
+            RecoveryProgram.Vet(recovery, options.RecoveryOptions);
+        }
+
         var watcher = new Watcher(options, onEvent);
         return watcher.StartCoreAsync();
     }

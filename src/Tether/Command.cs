@@ -226,6 +226,7 @@ public sealed partial class Command
     public Command WithOutputLimit(long maxBytes, OverflowPolicy policy = OverflowPolicy.Error) => WithOutputLimit(new OutputLimit(maxBytes, policy));
 
     /// <summary>Returns a command that is stopped (stop signal, grace, SIGKILL) when it runs longer than <paramref name="timeout"/>; null removes the timeout.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/> included: pass null for none), or longer than <see cref="Durations.LongestWait"/>.</exception>
     [Pure]
     public Command WithTimeout(TimeSpan? timeout)
     {
@@ -234,10 +235,11 @@ public sealed partial class Command
     }
 
     /// <summary>Returns a command whose tree gets <paramref name="grace"/> between the stop signal and SIGKILL.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative or longer than <see cref="Durations.LongestWait"/>.</exception>
     [Pure]
     public Command WithGrace(TimeSpan grace)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        ValidateWait(grace, nameof(grace), "A grace period");
         return Copy(c => c.Grace = grace);
     }
 
@@ -246,6 +248,7 @@ public sealed partial class Command
     public Command WithStopSignal(Signal signal) => Copy(c => c.StopSignal = signal);
 
     /// <summary>Returns a command stopped when it produced no output for <paramref name="idleTimeout"/>; null removes it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="idleTimeout"/> is not positive (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/> included: pass null for none), or longer than <see cref="Durations.LongestWait"/>.</exception>
     [Pure]
     public Command WithIdleTimeout(TimeSpan? idleTimeout)
     {
@@ -254,10 +257,11 @@ public sealed partial class Command
     }
 
     /// <summary>Returns a command that drains output for at most <paramref name="drainTimeout"/> after the program exited.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="drainTimeout"/> is negative or longer than <see cref="Durations.LongestWait"/>.</exception>
     [Pure]
     public Command WithDrainTimeout(TimeSpan drainTimeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
+        ValidateWait(drainTimeout, nameof(drainTimeout), "A drain timeout");
         return Copy(c => c.DrainTimeout = drainTimeout);
     }
 
@@ -419,6 +423,20 @@ public sealed partial class Command
         if (value is { } v && v <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(parameterName, v, "A timeout must be positive; pass null for no timeout.");
+        }
+
+        if (value > Durations.LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, $"A timeout can be at most {Durations.Format(Durations.LongestWait)} (about 49.7 days, the longest a timer can wait); pass null for no timeout.");
+        }
+    }
+
+    private static void ValidateWait(TimeSpan value, string parameterName, string what)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, parameterName);
+        if (value > Durations.LongestWait)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, $"{what} can be at most {Durations.Format(Durations.LongestWait)} (about 49.7 days, the longest a timer can wait).");
         }
     }
 }

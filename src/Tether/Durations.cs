@@ -7,25 +7,41 @@ namespace Tether;
 /// </summary>
 public static class Durations
 {
-    /// <summary>Parses a duration such as <c>500ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h</c> or <c>1h30m</c>.</summary>
-    /// <exception cref="FormatException">The text is not a duration; the message shows the accepted forms.</exception>
-    public static TimeSpan Parse(string text)
-    {
-        if (TryParse(text, out var value))
-        {
-            return value;
-        }
+    /// <summary>
+    /// The longest time Tether can wait for: 4294967294 ms, about 49.7 days (<c>1193h2m47.294s</c>), the limit of the
+    /// timers every timeout, grace period and interval is armed on. Each <c>With…</c> method and option that takes
+    /// such a duration refuses a longer one (<see cref="ArgumentOutOfRangeException"/>; a usage error in the
+    /// <c>tether</c> tool) rather than clamp it, because a clamped timeout would fire at a time nobody asked for; for
+    /// no limit, leave the timeout out (null).
+    /// </summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-        throw new FormatException($"'{text}' is not a duration: write a number with a unit, such as 500ms, 2s, 1.5s, 5m or 1h.");
+    /// <summary>Parses a duration such as <c>500ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h</c> or <c>1h30m</c>.</summary>
+    /// <exception cref="FormatException">The text is not a duration, or one too long to represent (over about 14,000
+    /// years); the message says which and shows the accepted forms.</exception>
+    public static TimeSpan Parse(string text) => Read(text, out var value) switch
+    {
+        Reading.Read => value,
+        Reading.TooLong => throw new FormatException($"'{text}' is too long a duration to represent: give a shorter one, such as 30d."),
+        _ => throw new FormatException($"'{text}' is not a duration: write a number with a unit, such as 500ms, 2s, 1.5s, 5m or 1h."),
+    };
+
+    /// <summary>Parses a duration; returns false when the text is not one (or one too long to represent).</summary>
+    public static bool TryParse(string? text, out TimeSpan value) => Read(text, out value) == Reading.Read;
+
+    private enum Reading
+    {
+        Read,
+        NotADuration,
+        TooLong,
     }
 
-    /// <summary>Parses a duration; returns false when the text is not one.</summary>
-    public static bool TryParse(string? text, out TimeSpan value)
+    private static Reading Read(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
         if (string.IsNullOrWhiteSpace(text))
         {
-            return false;
+            return Reading.NotADuration;
         }
 
         var span = text.AsSpan().Trim();
@@ -40,7 +56,7 @@ public static class Durations
 
             if (i == 0 || !double.TryParse(span[..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
             {
-                return false;
+                return Reading.NotADuration;
             }
 
             span = span[i..];
@@ -58,7 +74,7 @@ public static class Durations
                 case "m": unitMs = 60_000; break;
                 case "h": unitMs = 3_600_000; break;
                 case "d": unitMs = 86_400_000; break;
-                default: return false;
+                default: return Reading.NotADuration;
             }
 
             span = span[j..];
@@ -67,11 +83,11 @@ public static class Durations
 
         if (totalMs > TimeSpan.MaxValue.TotalMilliseconds / 2)
         {
-            return false;
+            return Reading.TooLong;
         }
 
         value = TimeSpan.FromMilliseconds(totalMs);
-        return true;
+        return Reading.Read;
     }
 
     /// <summary>Formats a duration the way <see cref="Parse"/> reads it: <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h30m</c>.</summary>

@@ -120,10 +120,12 @@ public sealed partial class RunningProcess : IAsyncDisposable
     /// seen) and returns it.
     /// </summary>
     /// <exception cref="NotReadyException">No such line within <paramref name="timeout"/>, or the run ended first. The process is not stopped.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative or longer than <see cref="Durations.LongestWait"/>.</exception>
     public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout, OutputStreams streams = OutputStreams.Both, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, Durations.LongestWait);
         if (_lines is null)
         {
             throw NotStreaming();
@@ -226,8 +228,14 @@ public sealed partial class RunningProcess : IAsyncDisposable
     /// Stops the tree: the stop signal to every process, up to <paramref name="grace"/> (default: the command's) for
     /// them to exit, then SIGKILL to what is left. Returns the result, whose outcome is how the program really ended.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative or longer than <see cref="Durations.LongestWait"/>.</exception>
     public Task<ProcessResult<string>> StopAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
     {
+        if (grace is { } given && (given < TimeSpan.Zero || given > Durations.LongestWait))
+        {
+            throw new ArgumentOutOfRangeException(nameof(grace), given, $"A grace period is from 0 to {Durations.Format(Durations.LongestWait)} (about 49.7 days, the longest a timer can wait).");
+        }
+
         _arbiter.Request(StopReason.Stopped, grace ?? _pipeline.Grace);
         return WaitAsync(cancellationToken);
     }

@@ -146,7 +146,7 @@ public sealed class BeatCommandSpecs : IDisposable
         var result = await Tool.RunAsync("beat", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("tether beat --socket PATH | --udp HOST:PORT [--every DURATION]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tether beat (--socket PATH | --udp HOST:PORT) [--every DURATION]", result.Stdout, StringComparison.Ordinal);
         foreach (var option in new[] { "--socket", "--udp", "--every", "--count", "--status", "--payload" })
         {
             Assert.Contains(option, result.Stdout, StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public sealed class WatchCommandSpecs : IDisposable
         var result = await Tool.RunAsync("watch", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("tether watch --socket PATH | --udp ADDR:PORT --threshold DURATION", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tether watch (--socket PATH | --udp ADDR:PORT) [--threshold DURATION]", result.Stdout, StringComparison.Ordinal);
         foreach (var option in new[]
         {
             "--socket", "--threshold", "--udp", "--trust-udp", "--allow-cross-namespace", "--recovery-exec", "--recovery-exec-file",

@@ -6,7 +6,7 @@ using Tether.Watch;
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether beat --socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]</c>:
+/// <c>tether beat (--socket PATH | --udp HOST:PORT) [--every DURATION] [--count N] [--status STATUS] [--payload N]</c>:
 /// sends VLP v0.2 heartbeats to a watcher, for shell scripts. One beat by default; <c>--count N</c> beats, or with
 /// <c>--every</c> alone beats until interrupted, and then sends the terminal frame.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class BeatVerb : Verb
     /// <summary>The longest Unix socket path Linux takes (<c>sun_path</c> is 108 bytes with its terminating zero).</summary>
     private const int MaxSocketPathBytes = 107;
 
-    private const string Usage = "--socket PATH | --udp HOST:PORT [--every DURATION] [--count N] [--status STATUS] [--payload N]";
+    private const string Usage = "(--socket PATH | --udp HOST:PORT) [--every DURATION] [--count N] [--status STATUS] [--payload N]";
 
     private const string Notes = """
         Each beat is one 32-byte VLP v0.2 datagram carrying the status, the payload, tether's own pid, the
@@ -36,9 +36,10 @@ internal sealed class BeatVerb : Verb
         than one 'tether beat' per step.
 
         When the first beat finds no watcher, tether stops at once (exit 1). A watcher that goes away later
-        is reported on stderr, tether keeps beating and reconnects (at most once a second) when it is back.
-        Over UDP nobody answers a datagram: a missing watcher shows only from the second beat on, as an ICMP
-        "port unreachable", and not at all where ICMP is filtered.
+        is reported on stderr; tether keeps beating and reconnects (at most once a second) when it is back.
+        Over UDP nobody answers a datagram, so "sent" means handed to the network, not received: a missing
+        watcher shows only from the second beat on, as an ICMP "port unreachable", and not at all where
+        ICMP is filtered.
 
         Exit codes: 0 every beat was sent; 1 no watcher listening, or a beat was not sent (the watcher's
         queue was full, it went away, or the system refused the send); 2 a usage error; 130 interrupted.
@@ -124,17 +125,17 @@ internal sealed class BeatVerb : Verb
             throw new UsageException($"--socket: the path is longer than the {MaxSocketPathBytes} bytes a Unix socket path may have: use a shorter path, such as one under /run or /tmp.");
         }
 
-        var every = OptionValues.Duration("--every", parse.GetValue(_every), allowZero: false);
+        var every = OptionValues.Wait("--every", parse.GetValue(_every), allowZero: false, "give a shorter interval, such as 1m");
         var count = Count(parse.GetValue(_count)) ?? (every is null ? 1 : null);
         var status = Status(parse.GetValue(_status));
         var payload = Payload(parse.GetValue(_payload));
         if (socket is not null)
         {
-            return new BeatRequest(socket, () => HeartbeatClient.ConnectUnix(socket), every ?? DefaultEvery, count, status, payload);
+            return new BeatRequest(socket, Udp: false, () => HeartbeatClient.ConnectUnix(socket), every ?? DefaultEvery, count, status, payload);
         }
 
         var (host, port) = HostAndPort(udp!);
-        return new BeatRequest("udp " + udp, () => HeartbeatClient.ConnectUdp(host, port), every ?? DefaultEvery, count, status, payload);
+        return new BeatRequest("udp " + udp, Udp: true, () => HeartbeatClient.ConnectUdp(host, port), every ?? DefaultEvery, count, status, payload);
     }
 
     private async Task<int> ExecuteAsync(BeatRequest request)
@@ -186,7 +187,10 @@ internal sealed class BeatVerb : Verb
                     }
                     else if (previous is { IsSent: false })
                     {
-                        Console.WriteError($"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
+                        // Over UDP a sent datagram proves nothing about the other end; over a Unix socket it sits in the watcher's queue.
+                        Console.WriteError(request.Udp
+                            ? $"beat: beats are sent to {request.Target} again (beat {beats}); over UDP tether cannot tell whether they reach a watcher."
+                            : $"beat: beats reach the watcher at {request.Target} again (beat {beats}).");
                     }
 
                     previous = result;
@@ -209,7 +213,7 @@ internal sealed class BeatVerb : Verb
 
             return Fail(beats == 1
                 ? $"beat: the beat was not sent: {Describe(previous!.Value, request.Target)}."
-                : $"beat: {notSent} of {beats} beats were not sent; the last one: {Describe(previous!.Value, request.Target)}.");
+                : $"beat: {notSent.ToString(CultureInfo.InvariantCulture)} of {Counted.Of(beats, "beat")} {Counted.WasOrWere(notSent)} not sent; the last one: {Describe(previous!.Value, request.Target)}.");
         }
     }
 
@@ -284,6 +288,6 @@ internal sealed class BeatVerb : Verb
         return (host, port);
     }
 
-    /// <summary>What to beat, where, how often and how many times (null: until interrupted).</summary>
-    private sealed record BeatRequest(string Target, Func<HeartbeatClient> Connect, TimeSpan Every, long? Count, BeatStatus Status, uint Payload);
+    /// <summary>What to beat, where (over UDP or a Unix socket), how often and how many times (null: until interrupted).</summary>
+    private sealed record BeatRequest(string Target, bool Udp, Func<HeartbeatClient> Connect, TimeSpan Every, long? Count, BeatStatus Status, uint Payload);
 }

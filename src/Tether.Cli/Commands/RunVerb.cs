@@ -217,17 +217,17 @@ internal sealed class RunVerb : Verb
 
         var command = new Command(words[0]).WithArguments(words[1..]);
 
-        if (OptionValues.Duration("--timeout", parse.GetValue(_timeout), allowZero: false) is { } timeout)
+        if (OptionValues.Wait("--timeout", parse.GetValue(_timeout), allowZero: false, "give a shorter one, or leave the option out for no timeout") is { } timeout)
         {
             command = command.WithTimeout(timeout);
         }
 
-        if (OptionValues.Duration("--idle-timeout", parse.GetValue(_idleTimeout), allowZero: false) is { } idle)
+        if (OptionValues.Wait("--idle-timeout", parse.GetValue(_idleTimeout), allowZero: false, "give a shorter one, or leave the option out for no idle timeout") is { } idle)
         {
             command = command.WithIdleTimeout(idle);
         }
 
-        if (OptionValues.Duration("--grace", parse.GetValue(_grace), allowZero: true) is { } grace)
+        if (OptionValues.Wait("--grace", parse.GetValue(_grace), allowZero: true, "give a shorter one, such as 30s") is { } grace)
         {
             command = command.WithGrace(grace);
         }
@@ -329,10 +329,21 @@ internal sealed class RunVerb : Verb
         if (request.Cassette is { } path)
         {
             // Before the journal and before anything runs: a cassette that cannot be used must not cost a run.
+            if ((CassettePathCheck.DanglingLink(path) ?? CassettePathCheck.ParentIsAFile(path)) is { } refused)
+            {
+                return report.NotStarted(ExitCodes.Failure, refused);
+            }
+
             (cassette, var error) = RunCassette.Open(path, request.CassetteMode, Context.Runner);
             if (cassette is null)
             {
                 return report.NotStarted(ExitCodes.Failure, error!);
+            }
+
+            if (cassette.Runner.Records && CassettePathCheck.Unrecordable(path) is { } unrecordable)
+            {
+                await cassette.DisposeAsync().ConfigureAwait(false);
+                return report.NotStarted(ExitCodes.Failure, unrecordable);
             }
         }
 
@@ -425,7 +436,7 @@ internal sealed class RunVerb : Verb
         }
         catch (CassetteMissException ex)
         {
-            return await NotStartedAsync(ExitCodes.Failure, "--cassette: " + CassetteMessages.Clause(ex.Message)).ConfigureAwait(false);
+            return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
         }
         catch (ProgramNotFoundException ex)
         {

@@ -8,12 +8,12 @@ using Tether.Watch;
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether watch --socket PATH --threshold D …</c>: receives heartbeats, reports stalls and runs the recovery command
+/// <c>tether watch (--socket PATH | --udp ADDR:PORT) [--threshold D] …</c>: receives heartbeats, reports stalls and runs the recovery command
 /// for a stalled agent under the safety gates, auditing every decision; prints events until SIGINT or SIGTERM.
 /// </summary>
 internal sealed class WatchVerb : Verb
 {
-    private const string Usage = "--socket PATH | --udp ADDR:PORT --threshold DURATION [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
+    private const string Usage = "(--socket PATH | --udp ADDR:PORT) [--threshold DURATION] [--recovery-exec \"PROGRAM ARGS {pid}\" | --recovery-exec-file FILE] [options]";
 
     private const string Notes = """
         Agents send 32-byte VLP v0.2 heartbeats (tether beat, or any VLP client) to the socket. An agent
@@ -28,8 +28,11 @@ internal sealed class WatchVerb : Verb
         Recovery (exec only, never a shell):
           --recovery-exec is split into words as a shell would ("…" and '…' group words) but runs without
           one; {pid} in any word becomes the stalled agent's pid. --recovery-exec-file reads the command
-          from a file that must be yours and not writable by group or others. Before it runs, tether
-          checks the agent is still silent and its pid still names the same process. It then refuses,
+          from a file that must be yours and not writable by group or others. At start-up tether checks
+          that the program is at its path or on the recovery's PATH (--recovery-env PATH=…, else
+          /usr/bin:/bin), executable and not world-writable, and refuses to start otherwise. Before a
+          recovery runs, tether checks the agent is still silent and its pid still names the same
+          process. It then refuses,
           and audits why: an agent recovered within --recovery-debounce, one whose recovery still runs,
           or too many running at once. The command runs contained: its whole tree is killed after
           --recovery-timeout, its output is capped (--capture-bytes; only sizes are audited), and its
@@ -45,7 +48,9 @@ internal sealed class WatchVerb : Verb
 
         Output: one line per event (new agents, stalls, refusals, recoveries; every beat with
         --all-beats), or JSON lines with --json. SIGINT or SIGTERM stops gracefully: running recoveries get
-        their grace, then are killed, and tether exits 0.
+        their grace, then are killed, and tether exits 0. Started in the background from a script
+        ('tether watch … &'), tether inherits the shell's "ignore SIGINT" for background jobs, so
+        kill -INT does nothing: stop it with SIGTERM ('kill PID').
 
         Exit codes: 0 stopped by a signal; 1 the socket, files or options could not be used; 2 usage.
 
@@ -115,6 +120,14 @@ internal sealed class WatchVerb : Verb
             // An ArgumentException names the library's parameter; the user knows the option, not the parameter.
             var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
             return Fail($"watch: {message}");
+        }
+        catch (RecoveryProgramRefusedException ex)
+        {
+            var option = parse.GetValue(_recoveryExec) is not null ? "--recovery-exec" : "--recovery-exec-file";
+            var message = ex.Refusal == RecoveryProgramRefusal.NotFound && !ex.Program.Contains('/', StringComparison.Ordinal)
+                ? ex.Message.TrimEnd('.') + " (--recovery-env PATH=DIRS)."
+                : ex.Message;
+            return Fail($"watch: {option}: {message}");
         }
 
         await using (watcher.ConfigureAwait(false))
@@ -207,7 +220,7 @@ internal sealed class WatchVerb : Verb
 
         var recoveryOptions = new RecoveryOptions
         {
-            Timeout = OptionValues.Duration("--recovery-timeout", parse.GetValue(_recoveryTimeout), allowZero: false) ?? RecoveryOptions.DefaultTimeout,
+            Timeout = OptionValues.Wait("--recovery-timeout", parse.GetValue(_recoveryTimeout), allowZero: false, "give a shorter one, such as 5m") ?? RecoveryOptions.DefaultTimeout,
             CaptureBytes = Number("--capture-bytes", parse.GetValue(_captureBytes), 1, 64L * 1024 * 1024) ?? RecoveryOptions.DefaultCaptureBytes,
             Environment = environment,
             InheritEnvironment = parse.GetValue(_recoveryInheritEnv),

@@ -73,11 +73,12 @@ public sealed class HeartbeatPump : IAsyncDisposable
     /// (an agent that cannot tell its health is not healthy) and the exception is kept in <see cref="LastHealthError"/>.
     /// </param>
     /// <param name="terminateOnDispose">Whether <see cref="DisposeAsync"/> sends the terminal frame (it does by default).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is not positive, or longer than <see cref="Durations.LongestWait"/> (about 49.7 days, the longest a timer can wait).</exception>
     public static HeartbeatPump Start(HeartbeatClient client, TimeSpan interval, Func<AgentHealth>? health = null, bool terminateOnDispose = true)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(interval, Durations.LongestWait);
         return new HeartbeatPump(client, interval, health, terminateOnDispose);
     }
 

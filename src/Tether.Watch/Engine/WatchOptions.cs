@@ -36,7 +36,8 @@ public sealed record WatchOptions
     /// <summary>How many processes the debounce ledger remembers; when full, only an entry whose window passed is evicted, otherwise the recovery is refused (fail closed) [default: 1024].</summary>
     public int DebounceLedgerCapacity { get; init; } = 1024;
 
-    internal TimeSpan EffectiveEvictAfter => EvictAfter ?? Threshold * 4;
+    // Saturates: the threshold is compared, never armed on a timer, so any length is valid, and 4 × a huge one must not overflow.
+    internal TimeSpan EffectiveEvictAfter => EvictAfter ?? (Threshold > TimeSpan.MaxValue / 4 ? TimeSpan.MaxValue : Threshold * 4);
 
     internal void Validate()
     {

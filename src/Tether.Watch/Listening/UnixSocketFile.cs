@@ -97,6 +97,8 @@ internal static unsafe class UnixSocketFile
                 {
                     Libc.EADDRINUSE => "something was created at the path while the listener was starting; try again or choose another path",
                     Libc.EACCES or Libc.EPERM => "permission denied; the directory must be writable by this user",
+                    // ENOENT in a directory that exists: one that holds no files of ours, such as /proc.
+                    Libc.ENOENT when Directory.Exists(Path.GetDirectoryName(path)) => "the directory accepts no new files (a special file system such as /proc or /sys); choose a path under /run or /tmp",
                     Libc.ENOENT or Libc.ENOTDIR => "the directory does not exist; create it first",
                     Libc.EROFS => "the file system is read-only; choose a path on a writable one",
                     _ => $"bind failed ({Marshal.GetPInvokeErrorMessage(errno)})",

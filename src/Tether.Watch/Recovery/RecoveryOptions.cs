@@ -27,12 +27,15 @@ public sealed record RecoveryOptions
 
     /// <summary>
     /// How long a recovery may run. When it runs out the child's whole tree gets SIGTERM, then <see cref="Grace"/>, then
-    /// SIGKILL, and the recovery ends as <see cref="Outcome.TimedOut"/>. Must be positive.
+    /// SIGKILL, and the recovery ends as <see cref="Outcome.TimedOut"/>. Must be positive and at most
+    /// <see cref="Durations.LongestWait"/> (about 49.7 days, the longest a timer can wait).
     /// </summary>
     public TimeSpan Timeout
     {
         get => _timeout;
-        init => _timeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(Timeout), value, "The recovery timeout must be positive.");
+        init => _timeout = value > TimeSpan.Zero && value <= Durations.LongestWait
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Timeout), value, $"The recovery timeout must be positive and at most {Durations.Format(Durations.LongestWait)}.");
     }
 
     /// <summary>
@@ -64,11 +67,13 @@ public sealed record RecoveryOptions
 
     /// <summary>
     /// How long a child's tree gets between SIGTERM and SIGKILL, both at shutdown (<see cref="RecoveryRunner.DisposeAsync"/>)
-    /// and after a <see cref="Timeout"/>. Zero kills at once.
+    /// and after a <see cref="Timeout"/>. Zero kills at once; at most <see cref="Durations.LongestWait"/>.
     /// </summary>
     public TimeSpan Grace
     {
         get => _grace;
-        init => _grace = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(Grace), value, "The recovery grace period cannot be negative.");
+        init => _grace = value >= TimeSpan.Zero && value <= Durations.LongestWait
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Grace), value, $"The recovery grace period must be from 0 to {Durations.Format(Durations.LongestWait)}.");
     }
 }

@@ -48,5 +48,5 @@ internal abstract class CassetteVerb : Verb
     }
 
     /// <summary>"1 entry", "3 entries".</summary>
-    protected static string Entries(int count) => count == 1 ? "1 entry" : $"{count.ToString(CultureInfo.InvariantCulture)} entries";
+    protected static string Entries(int count) => Counted.Of(count, "entry", "entries");
 }

@@ -112,7 +112,7 @@ internal sealed class JournalPruneVerb : JournalVerb
             WriteLine(string.Create(c, $"deleted {segment.Name} ({segment.Bytes} bytes, {Reason(segment.Reason)})"));
         }
 
-        WriteLine(string.Create(c, $"deleted {report.Deleted.Count} segments ({report.Deleted.Sum(s => s.Bytes)} bytes); kept {report.SegmentsKept} segments ({report.BytesKept} bytes)"));
+        WriteLine(string.Create(c, $"deleted {Counted.Of(report.Deleted.Count, "segment")} ({report.Deleted.Sum(s => s.Bytes)} bytes); kept {Counted.Of(report.SegmentsKept, "segment")} ({report.BytesKept} bytes)"));
         if (report.Note is { } note)
         {
             Console.WriteError($"journal prune: stopped early: {note}");

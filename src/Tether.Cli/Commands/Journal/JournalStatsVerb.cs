@@ -69,7 +69,7 @@ internal sealed class JournalStatsVerb : JournalVerb
         WriteLine(stats.FirstTimestamp is { } from && stats.LastTimestamp is { } to ? $"time:      {Timestamp(from)} .. {Timestamp(to)}" : "time:      none");
         WriteLine(string.Create(c, $"problems:  {stats.ProblemCount}{(stats.ProblemCount > 0 ? " (run 'tether journal verify' to see them)" : "")}"));
         WriteLine(stats.TornTail is { } torn ? $"torn tail: {torn}" : "torn tail: none");
-        WriteLine(string.Create(c, $"repairs:   {stats.TailRepairs} torn tails repaired, {stats.TornFiles.Count} torn-*.bin files kept"));
+        WriteLine(string.Create(c, $"repairs:   {Counted.Of(stats.TailRepairs, "torn tail")} repaired, {Counted.Of(stats.TornFiles.Count, "torn-*.bin file")} kept"));
         WriteLine("by type:");
         foreach (var (type, count) in byType)
         {

@@ -76,7 +76,7 @@ internal sealed class JournalVerifyVerb : JournalVerb
             return ExitCodes.Success;
         }
 
-        return Fail(string.Create(CultureInfo.InvariantCulture, $"journal verify: the journal at '{directory}' has {report.ProblemCount} problems (listed on stdout): 'tether journal show {directory} --tolerant' reads around them."));
+        return Fail(string.Create(CultureInfo.InvariantCulture, $"journal verify: the journal at '{directory}' has {Counted.Of(report.ProblemCount, "problem")} (listed on stdout): 'tether journal show {directory} --tolerant' reads around them."));
     }
 
     private static void WriteProblem(Utf8JsonWriter writer, JournalProblem problem)

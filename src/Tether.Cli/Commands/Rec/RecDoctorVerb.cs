@@ -64,7 +64,7 @@ internal sealed class RecDoctorVerb : RecVerb
 
         if (failed)
         {
-            return Fail(string.Create(CultureInfo.InvariantCulture, $"rec doctor: {checks.Count(c => c.Status == DoctorStatus.Fail)} checks failed (marked FAIL on stdout)."));
+            return Fail(string.Create(CultureInfo.InvariantCulture, $"rec doctor: {Counted.Of(checks.Count(c => c.Status == DoctorStatus.Fail), "check")} failed (marked FAIL on stdout)."));
         }
 
         return ExitCodes.Success;

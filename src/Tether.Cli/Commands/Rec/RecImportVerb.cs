@@ -71,7 +71,7 @@ internal sealed class RecImportVerb : RecVerb
             }
             else
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"imported '{session.Name}' ({session.Commands.Length} commands, {ImportFormats.NameOf(detected)}) as {session.Id}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"imported '{session.Name}' ({Counted.Of(session.Commands.Length, "command")}, {ImportFormats.NameOf(detected)}) as {session.Id}"));
             }
 
             return ExitCodes.Success;

@@ -160,7 +160,7 @@ internal sealed class RecReplayVerb : RecVerb
 
         if (!report.Succeeded)
         {
-            return Fail($"rec replay: {report.FailedCount.ToString(CultureInfo.InvariantCulture)} of {total.ToString(CultureInfo.InvariantCulture)} commands failed{(Count(ReplayStepKind.NotRun) > 0 ? $", {Count(ReplayStepKind.NotRun).ToString(CultureInfo.InvariantCulture)} not run" : "")}.");
+            return Fail($"rec replay: {report.FailedCount.ToString(CultureInfo.InvariantCulture)} of {Counted.Of(total, "command")} failed{(Count(ReplayStepKind.NotRun) > 0 ? $", {Count(ReplayStepKind.NotRun).ToString(CultureInfo.InvariantCulture)} not run" : "")}.");
         }
 
         return ExitCodes.Success;
