@@ -118,6 +118,26 @@ public sealed partial class ArchitectureSpecs
             "docs/ARCHITECTURE.md should name where each layer lives with repository-relative paths (src/…).");
     }
 
+    [Fact]
+    public void No_native_entry_point_is_declared_twice_in_src()
+    {
+        // The platform layer (src/Shared/Interop) declares each libc call once; a second declaration is a copy that drifts.
+        var declarations = Directory.EnumerateFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => NativeImport().Matches(File.ReadAllText(file)).Select(match => (
+                EntryPoint: match.Groups["entry"].Success ? match.Groups["entry"].Value : match.Groups["name"].Value,
+                File: Path.GetRelativePath(Root, file))))
+            .ToList();
+
+        var twice = declarations.GroupBy(declaration => declaration.EntryPoint, StringComparer.Ordinal)
+            .Where(group => group.Count() > 1)
+            .Select(group => $"{group.Key} ({string.Join(", ", group.Select(declaration => declaration.File))})")
+            .ToList();
+
+        Assert.True(declarations.Count >= 30, "Expected the platform layer's native declarations to be found.");
+        Assert.True(twice.Count == 0, "Native entry points declared more than once: " + string.Join("; ", twice));
+    }
+
     /// <summary>The ```dependencies block: one line per project, <c>Project → A, B</c> or <c>Project → (nothing)</c>.</summary>
     private static Dictionary<string, HashSet<string>> AllowedReferences() =>
         ArrowLines("dependencies").ToDictionary(
@@ -181,6 +201,9 @@ public sealed partial class ArchitectureSpecs
 
     [GeneratedRegex(@"(?<![\w./-])(?:src|tests|bench|docs|examples|\.ci)/[A-Za-z0-9_.*/-]+")]
     private static partial Regex RepositoryPath();
+
+    [GeneratedRegex(@"\[(?:LibraryImport|DllImport)\((?:[^)]*?EntryPoint\s*=\s*""(?<entry>\w+)"")?[^)]*\)\]\s*(?:\[[^\]]*\]\s*)*[\w\s<>*\[\]?]*?\s(?<name>\w+)\s*\(")]
+    private static partial Regex NativeImport();
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
     private static partial Regex DocumentLink();

@@ -1,4 +1,4 @@
-using Tether.Watch.Interop;
+using Tether.Interop;
 
 namespace Tether.Watch;
 

@@ -195,7 +195,7 @@ internal static class CgroupHierarchy
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            return Libc.access(p, 2 /* W_OK */) == 0;
+            return Libc.access(p, Libc.W_OK) == 0;
         }
     }
 
