@@ -38,6 +38,20 @@ public sealed class VerifySpecs
     }
 
     [Fact]
+    public async Task The_summary_of_one_record_in_one_segment_speaks_in_the_singular()
+    {
+        using var temp = new TempJournal();
+        await using (var journal = await temp.OpenAsync())
+        {
+            await journal.AppendManyAsync(1);
+        }
+
+        var report = await temp.Reader().VerifyAsync();
+
+        Assert.StartsWith("valid: 1 record in 1 segment, seq 1..1, 0 problems", report.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_reports_a_bad_checksum_with_its_position_and_goes_on()
     {
         using var temp = new TempJournal();

@@ -65,13 +65,13 @@ public sealed class JournalVerifyReport
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{(IsValid ? "valid" : "INVALID")}: {Records} records in {Segments.Count} segments");
+        text.Append(CultureInfo.InvariantCulture, $"{(IsValid ? "valid" : "INVALID")}: {Count(Records, "record")} in {Count(Segments.Count, "segment")}");
         if (FirstSeq is { } first && LastSeq is { } last)
         {
             text.Append(CultureInfo.InvariantCulture, $", seq {first}..{last}");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $", {ProblemCount} problems");
+        text.Append(CultureInfo.InvariantCulture, $", {Count(ProblemCount, "problem")}");
         if (TornTail is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $", {TornTail}");
@@ -79,7 +79,7 @@ public sealed class JournalVerifyReport
 
         if (TornFiles.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $", {TornFiles.Count} torn-*.bin files");
+            text.Append(CultureInfo.InvariantCulture, $", {Count(TornFiles.Count, "torn-*.bin file")}");
         }
 
         foreach (var problem in Problems.Take(20))
@@ -94,4 +94,8 @@ public sealed class JournalVerifyReport
 
         return text.ToString();
     }
+
+    /// <summary>"1 record", "2 records": a count with its noun agreeing.</summary>
+    private static string Count(long count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 }
