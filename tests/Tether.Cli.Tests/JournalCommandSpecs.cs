@@ -123,7 +123,7 @@ public sealed class JournalCommandSpecs : IDisposable
         Assert.True(bad.ExitCode == 1, bad.ToString());
         Assert.StartsWith("INVALID", bad.Stdout, StringComparison.Ordinal);
         Assert.Contains("BadChecksum in 00000000000000000001.jsonl", bad.Stdout, StringComparison.Ordinal);
-        Assert.Contains("problems (listed on stdout)", bad.SingleErrorLine(), StringComparison.Ordinal);
+        Assert.Contains("has 1 problem (listed on stdout)", bad.SingleErrorLine(), StringComparison.Ordinal);
     }
 
     [Fact]
