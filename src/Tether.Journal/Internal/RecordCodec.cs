@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Tether.Checksums;
+using Tether.Text;
 
 namespace Tether.Journaling.Internal;
 
@@ -198,7 +198,7 @@ internal static class RecordCodec
                 : KnownMember.None;
             if (member == KnownMember.None)
             {
-                if (!IsValidText(ref reader))
+                if (!JsonText.IsText(ref reader))
                 {
                     invalidText ??= "a member name is not valid UTF-8 text";
                     reader.Read();
@@ -243,7 +243,7 @@ internal static class RecordCodec
                         return new LineDefect(JournalProblemKind.Malformed, "'type' is not a non-empty string");
                     }
 
-                    if (!IsValidText(ref reader))
+                    if (!JsonText.IsText(ref reader))
                     {
                         invalidText ??= "'type' is not valid UTF-8 text";
                         type = string.Empty;
@@ -258,7 +258,7 @@ internal static class RecordCodec
                         return new LineDefect(JournalProblemKind.Malformed, "'job' is not a string");
                     }
 
-                    if (!IsValidText(ref reader))
+                    if (!JsonText.IsText(ref reader))
                     {
                         invalidText ??= "'job' is not valid UTF-8 text";
                         break;
@@ -306,34 +306,13 @@ internal static class RecordCodec
         return null;
     }
 
-    /// <summary>Whether the current string or property name decodes to Unicode text: valid UTF-8, and no escape that
-    /// yields an unpaired surrogate (<c>\ud800</c>).</summary>
-    private static bool IsValidText(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            return Utf8.IsValid(reader.ValueSpan);
-        }
-
-        try
-        {
-            // The only way the reader offers to decode escapes; it throws for unpaired surrogates and invalid bytes.
-            _ = reader.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Reads past the current value (the reader is on its first token) and says whether every string and
     /// member name in it is valid text.</summary>
     private static bool IsValidValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return IsValidText(ref reader);
+            return JsonText.IsText(ref reader);
         }
 
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
@@ -347,7 +326,7 @@ internal static class RecordCodec
         {
             if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
             {
-                valid &= IsValidText(ref reader);
+                valid &= JsonText.IsText(ref reader);
             }
         }
 

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Tether.Sessions;
+namespace Tether.Text;
 
 /// <summary>
 /// Checks that every string and member name in a JSON line is Unicode text. <see cref="JsonDocument"/> accepts a line
 /// with an invalid UTF-8 byte or an unpaired surrogate escape (<c>\ud800</c>) and only <c>GetString()</c> throws, long
-/// after parsing; session files carry no checksum, so one flipped bit is enough to get there (issue 11).
+/// after parsing. Journal records (whose checksum can be right over a bad byte) and session files (which carry no
+/// checksum, so one flipped bit is enough) both check their text here.
 /// </summary>
 internal static class JsonText
 {
@@ -35,7 +36,9 @@ internal static class JsonText
         return true;
     }
 
-    private static bool IsText(ref Utf8JsonReader reader)
+    /// <summary>Whether the reader's current string or member name decodes: valid UTF-8, and no escape that yields an
+    /// unpaired surrogate (<c>\ud800</c>).</summary>
+    public static bool IsText(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
         {
