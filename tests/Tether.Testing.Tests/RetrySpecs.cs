@@ -44,4 +44,18 @@ public sealed class RetrySpecs
         Assert.Equal(3, runner.Calls);
         Assert.Equal(3, error.Result.Attempts.Length);
     }
+
+    [Fact]
+    public async Task StartAsync_retries_a_failure_to_start_but_never_a_started_process()
+    {
+        var runner = new FaultInjectingRunner(new ScriptedRunner().Fallback(Reply.Fail(4)))
+            .OnFirstCalls(1, Fault.SpawnFailure());
+        var command = new Command("server").WithRetry(3, Backoff.Constant(TimeSpan.Zero), RetryOn.Default | RetryOn.NonZeroExit);
+
+        await using var process = await runner.StartAsync(command).Soon();
+        var result = await process.WaitAsync().Soon();
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(2, runner.Calls);
+    }
 }
