@@ -46,6 +46,7 @@ public sealed class DetachedSpecs
             Assert.NotEqual(hostGroup, ProcessTable.ProcessGroupOf(detached.Pid));
             Assert.Equal(detached.Pid, SessionOf(detached.Pid));
             Assert.Equal(hostCgroup, ProcessTable.CgroupOf(detached.Pid));
+            Assert.DoesNotContain($"/tether-{host.Id}/", ProcessTable.CgroupOf(detached.Pid) ?? "", StringComparison.Ordinal);
             Assert.NotEqual(host.Id, ParentOf(detached.Pid));
             Assert.True(await Bounds.EventuallyAsync(() => File.Exists(output) && File.ReadAllText(output) == "started\n"));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(output));
