@@ -17,7 +17,9 @@ public static class ProcessRunnerExtensions
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(command);
         var pipeline = command.ToPipeline();
-        return RetryLoop.StartAsync(command.Retry, runner.TimeProvider, pipeline, () => runner.StartAsync(pipeline, cancellationToken), cancellationToken);
+        return command.Retry is not { } policy
+            ? runner.StartAsync(pipeline, cancellationToken)
+            : StartWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>Runs a single command and returns its output as bytes; see <see cref="IProcessRunner.OutputBytesAsync"/>.</summary>
@@ -26,7 +28,9 @@ public static class ProcessRunnerExtensions
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(command);
         var pipeline = command.ToPipeline();
-        return RetryLoop.RunAsync(command.Retry, runner.TimeProvider, pipeline, () => runner.OutputBytesAsync(pipeline, cancellationToken), cancellationToken);
+        return command.Retry is not { } policy
+            ? runner.OutputBytesAsync(pipeline, cancellationToken)
+            : OutputBytesWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>
@@ -49,7 +53,9 @@ public static class ProcessRunnerExtensions
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(pipeline);
-        return RetryLoop.RunAsync(pipeline.Last.Retry, runner.TimeProvider, pipeline, () => runner.OutputStringAsync(pipeline, cancellationToken), cancellationToken);
+        return pipeline.Last.Retry is not { } policy
+            ? runner.OutputStringAsync(pipeline, cancellationToken)
+            : OutputStringWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>
@@ -116,6 +122,16 @@ public static class ProcessRunnerExtensions
             _ => throw new NonZeroExitException(result, pipeline),
         };
     }
+
+    // Kept apart from the verbs so that a command without a retry policy allocates no closure.
+    private static Task<RunningProcess> StartWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.StartAsync(policy, runner.TimeProvider, pipeline, () => runner.StartAsync(pipeline, cancellationToken), cancellationToken);
+
+    private static Task<ProcessResult<byte[]>> OutputBytesWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.RunAsync(policy, runner.TimeProvider, pipeline, () => runner.OutputBytesAsync(pipeline, cancellationToken), cancellationToken);
+
+    private static Task<ProcessResult<string>> OutputStringWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.RunAsync(policy, runner.TimeProvider, pipeline, () => runner.OutputStringAsync(pipeline, cancellationToken), cancellationToken);
 
     private static void ThrowUnlessExited(ProcessResult<string> result)
     {

@@ -9,29 +9,18 @@ namespace Tether.Retries;
 internal static class RetryLoop
 {
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good or the attempts run out; the result lists every attempt.</summary>
+    /// <remarks>The verbs call this only under a policy: a command without one pays for no wrapper.</remarks>
     public static async Task<ProcessResult<T>> RunAsync<T>(
-        RetryPolicy? policy, TimeProvider time, Pipeline pipeline, Func<Task<ProcessResult<T>>> attempt, CancellationToken cancellationToken)
+        RetryPolicy policy, TimeProvider time, Pipeline pipeline, Func<Task<ProcessResult<T>>> attempt, CancellationToken cancellationToken)
     {
-        if (policy is null)
-        {
-            return await attempt().ConfigureAwait(false);
-        }
-
         var attempts = ImmutableArray.CreateBuilder<RunAttempt>();
         var result = await RunCoreAsync(policy, time, pipeline, attempt, r => r.IsSuccess, r => r.Outcome, attempts, cancellationToken).ConfigureAwait(false);
         return result with { Attempts = attempts.ToImmutable() };
     }
 
     /// <summary>Starts a process, retrying only failures to start it (a started process is never started again).</summary>
-    public static async Task<RunningProcess> StartAsync(RetryPolicy? policy, TimeProvider time, Pipeline pipeline, Func<Task<RunningProcess>> attempt, CancellationToken cancellationToken)
-    {
-        if (policy is null)
-        {
-            return await attempt().ConfigureAwait(false);
-        }
-
-        return await RunCoreAsync(policy, time, pipeline, attempt, _ => true, _ => null, ImmutableArray.CreateBuilder<RunAttempt>(), cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<RunningProcess> StartAsync(RetryPolicy policy, TimeProvider time, Pipeline pipeline, Func<Task<RunningProcess>> attempt, CancellationToken cancellationToken) =>
+        RunCoreAsync(policy, time, pipeline, attempt, _ => true, _ => null, ImmutableArray.CreateBuilder<RunAttempt>(), cancellationToken);
 
     private static async Task<TAnswer> RunCoreAsync<TAnswer>(
         RetryPolicy policy,
