@@ -12,7 +12,9 @@ public sealed partial class Command
     /// Returns a command that is run again, by every verb of <see cref="ProcessRunnerExtensions"/>, when an attempt
     /// fails in a way <paramref name="policy"/> calls transient; null runs it once. <c>StartAsync</c> retries only a
     /// failure to start (a started process is never started again); the two primitives of
-    /// <see cref="IProcessRunner"/> called directly run one attempt.
+    /// <see cref="IProcessRunner"/> called directly run one attempt. A result lists every attempt in
+    /// <see cref="ProcessResult{TOutput}.Attempts"/>; when the last attempt throws instead (a spawn failure, say), its
+    /// exception is thrown as it is, so callers catch the same types with or without a policy.
     /// </summary>
     [Pure]
     public Command WithRetry(RetryPolicy? policy) => Copy(c => c.Retry = policy);
