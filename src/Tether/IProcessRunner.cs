@@ -10,6 +10,12 @@ namespace Tether;
 public interface IProcessRunner
 {
     /// <summary>
+    /// The clock that decides this runner's timeouts and delays; the verbs wait retry backoffs on it. The default is
+    /// the system clock; a runner with its own clock exposes it here.
+    /// </summary>
+    TimeProvider TimeProvider => TimeProvider.System;
+
+    /// <summary>
     /// Starts the pipeline (a single command is a one-stage pipeline) and returns the live process. The caller owns
     /// it: disposing it kills the whole tree.
     /// </summary>

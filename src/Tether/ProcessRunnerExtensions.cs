@@ -1,14 +1,25 @@
+using Tether.Retries;
+
 namespace Tether;
 
-/// <summary>The verbs every <see cref="IProcessRunner"/> offers, for commands and pipelines alike.</summary>
+/// <summary>
+/// The verbs every <see cref="IProcessRunner"/> offers, for commands and pipelines alike. They carry out the
+/// command's <see cref="RetryPolicy"/> (the last stage's, for a pipeline), waiting backoffs on the runner's clock.
+/// </summary>
 public static class ProcessRunnerExtensions
 {
-    /// <summary>Starts a single command; see <see cref="IProcessRunner.StartAsync"/>.</summary>
+    /// <summary>
+    /// Starts a single command; see <see cref="IProcessRunner.StartAsync"/>. Under a <see cref="RetryPolicy"/> only a
+    /// failure to start (a transient spawn error) is retried: once a process runs, how it ends is the caller's to handle.
+    /// </summary>
     public static Task<RunningProcess> StartAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(command);
-        return runner.StartAsync(command.ToPipeline(), cancellationToken);
+        var pipeline = command.ToPipeline();
+        return command.Retry is not { } policy
+            ? runner.StartAsync(pipeline, cancellationToken)
+            : StartWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>Runs a single command and returns its output as bytes; see <see cref="IProcessRunner.OutputBytesAsync"/>.</summary>
@@ -16,7 +27,10 @@ public static class ProcessRunnerExtensions
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(command);
-        return runner.OutputBytesAsync(command.ToPipeline(), cancellationToken);
+        var pipeline = command.ToPipeline();
+        return command.Retry is not { } policy
+            ? runner.OutputBytesAsync(pipeline, cancellationToken)
+            : OutputBytesWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>
@@ -26,18 +40,22 @@ public static class ProcessRunnerExtensions
     public static Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Command command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return runner.OutputStringAsync(command.ToPipeline(), cancellationToken);
+        return OutputStringAsync(runner, command.ToPipeline(), cancellationToken);
     }
 
     /// <summary>
     /// Runs a pipeline and returns its output decoded with the last stage's encoding; see
-    /// <see cref="IProcessRunner.OutputStringAsync"/>. (This overload serves receivers typed as a concrete runner class,
-    /// which do not see the interface's default method.)
+    /// <see cref="IProcessRunner.OutputStringAsync"/>, under the last stage's <see cref="RetryPolicy"/>. (A receiver typed
+    /// as <see cref="IProcessRunner"/> reaches the interface's method, one attempt; call
+    /// <c>ProcessRunnerExtensions.OutputStringAsync(runner, pipeline)</c> to retry a pipeline that way.)
     /// </summary>
     public static Task<ProcessResult<string>> OutputStringAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        return runner.OutputStringAsync(pipeline, cancellationToken);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return pipeline.Last.Retry is not { } policy
+            ? runner.OutputStringAsync(pipeline, cancellationToken)
+            : OutputStringWithRetryAsync(runner, pipeline, policy, cancellationToken);
     }
 
     /// <summary>
@@ -55,7 +73,7 @@ public static class ProcessRunnerExtensions
     /// <summary>Runs a pipeline that must succeed and returns its trimmed stdout; see the command overload.</summary>
     public static async Task<string> RunAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
     {
-        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var result = await OutputStringAsync(runner, pipeline, cancellationToken).ConfigureAwait(false);
         ThrowUnlessExited(result);
         if (!result.IsSuccess)
         {
@@ -77,7 +95,7 @@ public static class ProcessRunnerExtensions
     /// <summary>Runs a pipeline and returns the exit code of its blamed stage (or last stage).</summary>
     public static async Task<int> ExitCodeAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
     {
-        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var result = await OutputStringAsync(runner, pipeline, cancellationToken).ConfigureAwait(false);
         ThrowUnlessExited(result);
         return result.ExitCode!.Value;
     }
@@ -95,7 +113,7 @@ public static class ProcessRunnerExtensions
     /// <summary>Runs a pipeline as a yes/no question; see the command overload.</summary>
     public static async Task<bool> ProbeAsync(this IProcessRunner runner, Pipeline pipeline, CancellationToken cancellationToken = default)
     {
-        var result = await runner.OutputStringAsync(pipeline, cancellationToken).ConfigureAwait(false);
+        var result = await OutputStringAsync(runner, pipeline, cancellationToken).ConfigureAwait(false);
         ThrowUnlessExited(result);
         return result.ExitCode switch
         {
@@ -104,6 +122,16 @@ public static class ProcessRunnerExtensions
             _ => throw new NonZeroExitException(result, pipeline),
         };
     }
+
+    // Kept apart from the verbs so that a command without a retry policy allocates no closure.
+    private static Task<RunningProcess> StartWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.StartAsync(policy, runner.TimeProvider, pipeline, () => runner.StartAsync(pipeline, cancellationToken), cancellationToken);
+
+    private static Task<ProcessResult<byte[]>> OutputBytesWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.RunAsync(policy, runner.TimeProvider, pipeline, () => runner.OutputBytesAsync(pipeline, cancellationToken), cancellationToken);
+
+    private static Task<ProcessResult<string>> OutputStringWithRetryAsync(IProcessRunner runner, Pipeline pipeline, RetryPolicy policy, CancellationToken cancellationToken) =>
+        RetryLoop.RunAsync(policy, runner.TimeProvider, pipeline, () => runner.OutputStringAsync(pipeline, cancellationToken), cancellationToken);
 
     private static void ThrowUnlessExited(ProcessResult<string> result)
     {

@@ -120,13 +120,29 @@ public sealed class SignalledException : ProcessFailedException
     public Signal? Signal { get; }
 }
 
-/// <summary>A readiness wait ended without the expected line. The process is left running.</summary>
+/// <summary>
+/// A readiness wait ended without what it waited for: the timeout ran out, or the run ended first. A readiness wait
+/// never stops the process.
+/// </summary>
 public sealed class NotReadyException : TetherException
 {
     internal NotReadyException(string message)
         : base(message)
     {
     }
+
+    internal NotReadyException(string message, string waitedFor, Outcome? exitedWith)
+        : base(message)
+    {
+        WaitedFor = waitedFor;
+        ExitedWith = exitedWith;
+    }
+
+    /// <summary>What the wait was for (<c>port 127.0.0.1:8080 to accept connections</c>), or null for a line wait.</summary>
+    public string? WaitedFor { get; }
+
+    /// <summary>How the run ended when it ended before it was ready; null when it is still running.</summary>
+    public Outcome? ExitedWith { get; }
 }
 
 /// <summary>A stream produced more than the output limit under <see cref="OverflowPolicy.Error"/>; the tree was stopped.</summary>

@@ -65,6 +65,12 @@ public sealed record ProcessResult<TOutput>
     /// <summary>The index of the stage that failed the pipeline, or null when none did.</summary>
     public int? BlamedStage { get; init; }
 
+    /// <summary>
+    /// Every attempt, first to last, when the command had a <see cref="RetryPolicy"/> (this result is the last
+    /// attempt's); empty for a run without one.
+    /// </summary>
+    public ImmutableArray<RunAttempt> Attempts { get; init; } = [];
+
     /// <summary>The exit code, or null when the run was killed by a signal or timed out.</summary>
     public int? ExitCode => Outcome is Outcome.Exited exited ? exited.Code : null;
 
@@ -92,6 +98,7 @@ public sealed record ProcessResult<TOutput>
             Pid = Pid,
             Stages = Stages,
             BlamedStage = BlamedStage,
+            Attempts = Attempts,
         };
     }
 
