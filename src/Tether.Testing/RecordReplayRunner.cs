@@ -112,6 +112,9 @@ public sealed class RecordReplayRunner : IProcessRunner, IAsyncDisposable, IDisp
         _recorder = new CassetteRecorder(inner ?? ProcessRunner.Default, redaction, _policy);
     }
 
+    /// <summary>The clock of replayed runs' timeouts and grace periods, and of the verbs' retry backoff.</summary>
+    public TimeProvider TimeProvider => _time;
+
     /// <summary>The cassette file.</summary>
     public string CassettePath { get; }
 

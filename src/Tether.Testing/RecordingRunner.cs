@@ -20,6 +20,9 @@ public sealed class RecordingRunner : IProcessRunner
         _inner = inner;
     }
 
+    /// <summary>The clock of the runner it delegates to, so retries and readiness waits keep its (virtual) time.</summary>
+    public TimeProvider TimeProvider => _inner.TimeProvider;
+
     /// <summary>Every invocation so far, in call order.</summary>
     public IReadOnlyList<Invocation> Invocations
     {

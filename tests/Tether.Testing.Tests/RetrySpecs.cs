@@ -34,6 +34,32 @@ public sealed class RetrySpecs
     }
 
     [Fact]
+    public async Task A_recording_runner_backs_off_on_the_clock_of_the_runner_it_wraps()
+    {
+        // Arrange: the recorder is outermost, so the verbs wait on its clock; it must be the scripted runner's virtual one.
+        var clock = new FakeTimeProvider();
+        var faulty = new FaultInjectingRunner(new ScriptedRunner(clock).Fallback(Reply.Ok("up\n")), clock).OnFirstCalls(1, Fault.SpawnFailure());
+        var runner = new RecordingRunner(faulty);
+        var command = new Command("flaky").WithRetry(2, Backoff.Constant(TimeSpan.FromHours(1)));
+
+        // Act: the backoff is an hour; only the virtual clock can make it pass in this spec's lifetime.
+        var running = runner.OutputStringAsync(command);
+        for (var step = 0; step < 500 && !running.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(10));
+            await Task.WhenAny(running, Task.Delay(10));
+        }
+
+        // Assert
+        Assert.True(running.IsCompleted, "the backoff did not follow the virtual clock");
+        var result = await running;
+        Assert.Same(clock, runner.TimeProvider);
+        Assert.Equal("up\n", result.Stdout);
+        Assert.Equal(2, result.Attempts.Length);
+        Assert.Equal(TimeSpan.FromHours(1), result.Attempts[1].DelayBefore);
+    }
+
+    [Fact]
     public async Task Injected_timeouts_are_retried_by_the_checking_verb_and_the_last_one_is_thrown()
     {
         var runner = new FaultInjectingRunner(new ScriptedRunner().Fallback(Reply.Ok("done"))).OnFirstCalls(5, Fault.TimedOut());
