@@ -36,7 +36,7 @@ internal sealed class RecDoctorVerb : RecVerb
         var failed = checks.Any(c => c.Status == DoctorStatus.Fail);
         if (json)
         {
-            Console.Out.WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteBoolean("ok", !failed);
@@ -52,7 +52,7 @@ internal sealed class RecDoctorVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
         }
         else
         {
