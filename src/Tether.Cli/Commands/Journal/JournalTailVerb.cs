@@ -64,7 +64,7 @@ internal sealed class JournalTailVerb : JournalVerb
         var reader = new JournalReader(directory, new JournalReaderOptions { Mode = tolerant ? ReadMode.Tolerant : ReadMode.Strict });
         var report = new JournalReadReport();
         var last = await reader.ReadLastAsync(Math.Max(count, 1), null, report, Interruption.StopRequested).ConfigureAwait(false);
-        var told = TellProblems(report, 0);
+        TellProblems(report, told: 0);
         foreach (var record in last.Skip(last.Count - Math.Min(count, last.Count)))
         {
             WriteRecord(record, json);
@@ -80,7 +80,7 @@ internal sealed class JournalTailVerb : JournalVerb
         try
         {
             var following = new JournalReadReport();
-            told = 0;
+            var told = 0;
             await foreach (var record in reader.FollowAsync(query, following, Interruption.StopRequested).ConfigureAwait(false))
             {
                 told = TellProblems(following, told);
