@@ -23,10 +23,14 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, Stream Stdou
         StandardStreams.OpenOutput(2),
         Console.IsInputRedirected ? Console.OpenStandardInput() : null);
 
+    /// <summary>The last line <see cref="WriteError"/> wrote, without the prefix: the message of a <c>--json</c> error object.</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>Writes one diagnostic line: <c>tether: </c> + <paramref name="message"/>, with line breaks flattened.</summary>
     public void WriteError(string message)
     {
         var oneLine = message.ReplaceLineEndings(" ").TrimEnd();
+        LastError = oneLine;
         try
         {
             Error.WriteLine(Prefix + oneLine);

@@ -32,14 +32,15 @@ internal static class TetherApp
     /// <param name="runner">Runs the programs; the real one unless a test passes another.</param>
     public static async Task<int> InvokeAsync(string[] args, CliConsole console, Interruption interruption, IProcessRunner? runner = null)
     {
-        var root = Build(new VerbContext(console, interruption, runner ?? ProcessRunner.Default));
+        var context = new VerbContext(console, interruption, runner ?? ProcessRunner.Default);
+        var root = Build(context);
 
         // '@file' must reach the program verbatim, not be expanded as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        context.Json.Requested = JsonRequested(parse);
         if (parse.Action is ParseErrorAction)
         {
-            console.WriteError(DescribeParseError(parse));
-            return ExitCodes.Usage;
+            return UsageError(context, DescribeParseError(parse));
         }
 
         var invocation = new InvocationConfiguration
@@ -50,20 +51,47 @@ internal static class TetherApp
             ProcessTerminationTimeout = null, // Interruption handles SIGINT/SIGTERM: the tree must be stopped, not abandoned
         };
 
+        int exitCode;
         try
         {
-            return await parse.InvokeAsync(invocation, CancellationToken.None).ConfigureAwait(false);
+            exitCode = await parse.InvokeAsync(invocation, CancellationToken.None).ConfigureAwait(false);
         }
         catch (UsageException ex)
         {
-            console.WriteError(ex.Message);
-            return ExitCodes.Usage;
+            return UsageError(context, ex.Message);
         }
         catch (PlatformNotSupportedException ex)
         {
             console.WriteError(ex.Message);
-            return ExitCodes.Failure;
+            exitCode = ExitCodes.Failure;
         }
+
+        // With --json a failure is always a document on stdout: a verb that failed without writing one (it reported
+        // the failure on stderr only) gets the error object here, with the line it wrote on stderr.
+        if (context.Json.Requested && !context.Json.Written && exitCode is not (ExitCodes.Success or ExitCodes.Interrupted))
+        {
+            context.Json.WriteError(JsonErrorCode.Failed, console.LastError ?? $"failed with exit code {exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        return exitCode;
+    }
+
+    private static int UsageError(VerbContext context, string message)
+    {
+        context.Console.WriteError(message);
+        context.Json.WriteError(JsonErrorCode.Usage, message);
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Whether the verb parsed has a <c>--json</c> option and it was given (even on a command line that is otherwise wrong).</summary>
+    private static bool JsonRequested(ParseResult parse)
+    {
+        if (parse.CommandResult.Command is not Verb { JsonOption: { } option } || parse.GetResult(option) is not { Implicit: false } result)
+        {
+            return false;
+        }
+
+        return result.Tokens.Count == 0 || !string.Equals(result.Tokens[0].Value, "false", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

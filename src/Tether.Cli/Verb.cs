@@ -12,7 +12,9 @@ namespace Tether.Cli;
 /// A verb declares its arguments and options and sets its action in its constructor; a group adds its verbs in its
 /// constructor; <see cref="TetherApp"/> adds the top-level verbs to the root. A verb holds no domain logic: it reads
 /// the command line, calls a library, and presents the result (text or <c>--json</c>). Errors the user can fix are one
-/// line on stderr through <see cref="Fail"/> (exit 1); a wrong command line is a <see cref="UsageException"/> (exit 2).
+/// line on stderr through <see cref="Fail"/> (exit 1), and with <c>--json</c> also an error object on stdout; a wrong
+/// command line is a <see cref="UsageException"/> (exit 2). Every JSON document goes through <see cref="WriteJson"/>, which
+/// puts it in the one envelope (<see cref="JsonLine"/>).
 /// </remarks>
 internal abstract class Verb : CliCommand
 {
@@ -47,15 +49,32 @@ internal abstract class Verb : CliCommand
     {
         var json = new Option<bool>("--json") { Description = description };
         Add(json);
+        JsonOption = json;
         return json;
     }
 
-    /// <summary>Writes one error line (<c>tether: </c> + <paramref name="message"/>) on stderr and returns <see cref="ExitCodes.Failure"/>.</summary>
-    protected int Fail(string message)
+    /// <summary>The verb's <c>--json</c> option, or null when it has none.</summary>
+    public Option<bool>? JsonOption { get; private set; }
+
+    /// <summary>The invocation's <c>--json</c> output.</summary>
+    protected JsonOutput Json => Context.Json;
+
+    /// <summary>
+    /// Writes one error line (<c>tether: </c> + <paramref name="message"/>) on stderr, and with <c>--json</c> the error
+    /// object on stdout unless the verb's result document already reports the failure, and returns
+    /// <see cref="ExitCodes.Failure"/>.
+    /// </summary>
+    /// <param name="message">What is wrong and what to do, in one line.</param>
+    /// <param name="code">The error object's code (<see cref="JsonErrorCode"/>).</param>
+    protected int Fail(string message, string code = JsonErrorCode.Failed)
     {
         Console.WriteError(message);
+        Json.WriteError(code, message.ReplaceLineEndings(" ").TrimEnd());
         return ExitCodes.Failure;
     }
+
+    /// <summary>Writes the JSON object written by <paramref name="write"/> (braces included) as one line of stdout, in the envelope.</summary>
+    protected void WriteJson(Action<System.Text.Json.Utf8JsonWriter> write) => Json.Write(write);
 
     /// <summary>Writes one line of output on stdout.</summary>
     protected void WriteLine(string line) => Console.Out.WriteLine(line);

@@ -81,8 +81,9 @@ public sealed class CassetteCommandSpecs : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(Assert.Single(result.StdoutLines));
         var root = document.RootElement;
-        Assert.Equal(["version", "entries"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["json_version", "version", "entries"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("version").GetInt32());
+        Assert.Equal(1, root.GetProperty("json_version").GetInt32());
         var entries = root.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(4, entries.Count);
         string[] keys = ["program", "args", "cwd", "stdin_digest", "has_stdin", "env_names", "stdout", "stderr", "code", "timed_out", "signal"];
@@ -186,7 +187,7 @@ public sealed class CassetteCommandSpecs : IDisposable
 
         Assert.True(valid.ExitCode == 0, valid.ToString());
         var json = valid.Json();
-        Assert.Equal(["path", "valid", "entries", "problem", "error"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["json_version", "path", "valid", "entries", "problem", "error"], json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("valid").GetBoolean());
         Assert.Equal(4, json.GetProperty("entries").GetInt32());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("problem").ValueKind);
@@ -198,6 +199,7 @@ public sealed class CassetteCommandSpecs : IDisposable
 
         Assert.True(missing.ExitCode == 1, missing.ToString());
         Assert.Equal("not_found", missing.Json().GetProperty("problem").GetString());
+        Assert.Equal("not_found", missing.Json().GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class JsonSpecs
 {
     private static readonly string[] Keys =
     [
-        "version", "program", "arg_count", "outcome", "exit_code", "signal", "signal_number", "timeout", "duration_ms",
+        "json_version", "program", "arg_count", "outcome", "exit_code", "signal", "signal_number", "timeout", "duration_ms",
         "cpu_ms", "peak_memory_bytes", "mechanism", "pid", "tether_exit_code", "error",
     ];
 
@@ -21,14 +21,14 @@ public sealed class JsonSpecs
         Assert.Equal(["hello", result.StdoutLines[^1]], result.StdoutLines);
         var json = result.Json();
         Assert.Equal(Keys, json.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(1, json.GetProperty("version").GetInt32());
+        Assert.Equal(1, json.GetProperty("json_version").GetInt32());
         Assert.Equal(Dummy.Path, json.GetProperty("program").GetString());
         Assert.Equal(2, json.GetProperty("arg_count").GetInt32());
         Assert.Equal("exited", json.GetProperty("outcome").GetString());
         Assert.Equal(0, json.GetProperty("exit_code").GetInt32());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("signal").ValueKind);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("timeout").ValueKind);
-        Assert.True(json.GetProperty("duration_ms").GetInt64() >= 0);
+        Assert.True(json.GetProperty("duration_ms").GetDouble() >= 0);
         Assert.True(json.GetProperty("cpu_ms").GetInt64() >= 0);
         Assert.Contains(json.GetProperty("mechanism").GetString(), new[] { "cgroup", "process-group" });
         Assert.True(json.GetProperty("pid").GetInt32() > 0);
@@ -70,7 +70,7 @@ public sealed class JsonSpecs
         Assert.Equal("timed_out", json.GetProperty("outcome").GetString());
         Assert.Equal("overall", json.GetProperty("timeout").GetString());
         Assert.Equal(124, json.GetProperty("tether_exit_code").GetInt32());
-        Assert.True(json.GetProperty("duration_ms").GetInt64() >= 900);
+        Assert.True(json.GetProperty("duration_ms").GetDouble() >= 900);
     }
 
     [Fact]
@@ -82,7 +82,8 @@ public sealed class JsonSpecs
         Assert.Equal(127, result.ExitCode);
         Assert.Equal("not_started", json.GetProperty("outcome").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("pid").ValueKind);
-        Assert.Contains("was not found", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("was not found", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("not_found", json.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

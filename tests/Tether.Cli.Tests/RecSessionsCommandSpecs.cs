@@ -99,7 +99,7 @@ public sealed class RecSessionsCommandSpecs : IDisposable
         Assert.Equal(["git pull", "GIT push"], commands.Select(c => c.GetProperty("command").GetString()));
         Assert.Equal("/srv/app", commands[0].GetProperty("cwd").GetString());
         Assert.Equal(0, commands[0].GetProperty("exit_code").GetInt32());
-        Assert.Equal(1.5, commands[0].GetProperty("duration_seconds").GetDouble());
+        Assert.Equal(1500.0, commands[0].GetProperty("duration_ms").GetDouble());
         Assert.Empty(json.GetProperty("problems").EnumerateArray());
     }
 
@@ -254,7 +254,7 @@ public sealed class RecSessionsCommandSpecs : IDisposable
         Assert.Equal(2, doc.GetProperty("sessions").GetInt32());
         Assert.Equal(4, doc.GetProperty("commands").GetInt32());
         Assert.Equal(2, doc.GetProperty("failed").GetInt32());
-        Assert.Equal(6.0, doc.GetProperty("duration_seconds").GetDouble());
+        Assert.Equal(6000.0, doc.GetProperty("duration_ms").GetDouble());
         var top = doc.GetProperty("programs")[0];
         Assert.Equal("git", top.GetProperty("program").GetString());
         Assert.Equal(3, top.GetProperty("count").GetInt32());

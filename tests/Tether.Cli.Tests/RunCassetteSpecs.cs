@@ -120,7 +120,7 @@ public sealed class RunCassetteSpecs : IDisposable
         Assert.True(result.ExitCode == 1, result.ToString());
         var json = result.Json();
         Assert.Equal("not_started", json.GetProperty("outcome").GetString());
-        Assert.Contains("has no recording of", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("has no recording of", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

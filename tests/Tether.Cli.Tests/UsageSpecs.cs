@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Tether.Cli.Tests.Infrastructure;
 
 namespace Tether.Cli.Tests;
@@ -29,7 +30,17 @@ public sealed class UsageSpecs
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(expected, result.SingleErrorLine(), StringComparison.Ordinal);
-        Assert.Empty(result.Stdout);
+        if (args.Contains("--json"))
+        {
+            // With --json the error is also the one JSON document on stdout (docs/cli.md, "JSON output").
+            using var document = JsonDocument.Parse(Assert.Single(result.StdoutLines));
+            Assert.Equal("usage", document.RootElement.GetProperty("error").GetProperty("code").GetString());
+            Assert.Contains(expected, document.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(result.Stdout);
+        }
     }
 
     [Fact]

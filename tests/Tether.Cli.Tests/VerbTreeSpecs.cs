@@ -38,7 +38,7 @@ public sealed class VerbTreeSpecs
         Assert.Equal(
             [
                 "run", "cassette", "cassette show", "cassette verify",
-                "journal", "journal append", "journal show", "journal tail", "journal verify", "journal stats", "journal prune",
+                "journal", "journal init", "journal append", "journal show", "journal tail", "journal verify", "journal stats", "journal prune",
                 "beat", "watch",
                 "rec", "rec init", "rec start", "rec stop", "rec status", "rec list", "rec show", "rec search", "rec rename",
                 "rec tag", "rec untag", "rec delete", "rec copy", "rec diff", "rec stats", "rec replay", "rec export",

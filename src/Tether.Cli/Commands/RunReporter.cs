@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tether.Cli.Commands;
@@ -11,17 +8,16 @@ namespace Tether.Cli.Commands;
 /// </summary>
 /// <remarks>
 /// The JSON object always has the same keys (null when a value is unknown), in this order:
-/// <c>version</c> (of this shape, 1), <c>program</c>, <c>arg_count</c>, <c>outcome</c> (<c>exited</c>,
+/// <c>json_version</c> (of the JSON contract, see <see cref="JsonLine"/>), <c>program</c>, <c>arg_count</c>, <c>outcome</c> (<c>exited</c>,
 /// <c>signalled</c>, <c>timed_out</c>, <c>interrupted</c>, <c>not_started</c>, <c>failed</c>), <c>exit_code</c>,
 /// <c>signal</c>, <c>signal_number</c>, <c>timeout</c> (<c>overall</c> or <c>idle</c>), <c>duration_ms</c>,
 /// <c>cpu_ms</c>, <c>peak_memory_bytes</c>, <c>mechanism</c> (<c>cgroup</c>, <c>process-group</c>, or <c>none</c> for a run
 /// replayed from a cassette, which has no pid or CPU time), <c>pid</c>,
-/// <c>tether_exit_code</c>, <c>error</c>. Arguments are counted, never printed: they may hold secrets.
+/// <c>tether_exit_code</c>, <c>error</c> (null, or the object <c>{"code":…,"message":…}</c>). <c>duration_ms</c> has a
+/// fraction of a millisecond; <c>cpu_ms</c> is whole. Arguments are counted, never printed: they may hold secrets.
 /// </remarks>
-internal sealed class RunReporter(CliConsole console, bool json, Command command, Streams.OutputTee stdout)
+internal sealed class RunReporter(CliConsole console, JsonOutput json, Command command, Streams.OutputTee stdout)
 {
-    public const int JsonVersion = 1;
-
     private readonly long _startTimestamp = TimeProvider.System.GetTimestamp();
 
     /// <summary>
@@ -93,7 +89,16 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
     public int NotStarted(int exitCode, string message)
     {
         console.WriteError(message);
-        WriteJson(new Fields("not_started", exitCode) { Error = message });
+        WriteJson(new Fields("not_started", exitCode)
+        {
+            Error = message,
+            ErrorCode = exitCode switch
+            {
+                ExitCodes.NotFound => JsonErrorCode.NotFound,
+                ExitCodes.Usage => JsonErrorCode.Usage,
+                _ => JsonErrorCode.Failed,
+            },
+        });
         return exitCode;
     }
 
@@ -105,52 +110,53 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
         return ExitCodes.Failure;
     }
 
-    /// <summary>The JSON text for <paramref name="fields"/>, on one line.</summary>
-    internal string FormatJson(Fields fields)
+    /// <summary>Writes the object for <paramref name="fields"/>.</summary>
+    private void WriteFields(Utf8JsonWriter writer, Fields fields)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WriteStartObject();
+        writer.WriteString("program", command.Program);
+        writer.WriteNumber("arg_count", command.Arguments.Length);
+        writer.WriteString("outcome", fields.Outcome);
+        WriteNumberOrNull(writer, "exit_code", fields.ChildExitCode);
+        if (fields.Signal is { } signal)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("version", JsonVersion);
-            writer.WriteString("program", command.Program);
-            writer.WriteNumber("arg_count", command.Arguments.Length);
-            writer.WriteString("outcome", fields.Outcome);
-            WriteNumberOrNull(writer, "exit_code", fields.ChildExitCode);
-            if (fields.Signal is { } signal)
-            {
-                writer.WriteString("signal", signal.ToString());
-                writer.WriteNumber("signal_number", signal.Number);
-            }
-            else
-            {
-                writer.WriteNull("signal");
-                writer.WriteNull("signal_number");
-            }
-
-            WriteStringOrNull(writer, "timeout", fields.Timeout);
-            WriteNumberOrNull(writer, "duration_ms", fields.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null);
-            WriteNumberOrNull(writer, "cpu_ms", fields.CpuTime is { } c ? (long)Math.Round(c.TotalMilliseconds) : null);
-            WriteNumberOrNull(writer, "peak_memory_bytes", fields.PeakMemoryBytes);
-            WriteStringOrNull(writer, "mechanism", fields.Mechanism switch
-            {
-                ContainmentMechanism.Cgroup => "cgroup",
-                ContainmentMechanism.ProcessGroup => "process-group",
-                ContainmentMechanism.None => "none",
-                _ => null,
-            });
-            WriteNumberOrNull(writer, "pid", fields.Pid);
-            writer.WriteNumber("tether_exit_code", fields.TetherExitCode);
-            WriteStringOrNull(writer, "error", fields.Error);
-            writer.WriteEndObject();
+            writer.WriteString("signal", signal.ToString());
+            writer.WriteNumber("signal_number", signal.Number);
+        }
+        else
+        {
+            writer.WriteNull("signal");
+            writer.WriteNull("signal_number");
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        WriteStringOrNull(writer, "timeout", fields.Timeout);
+        JsonLine.WriteDuration(writer, fields.Duration);
+        WriteNumberOrNull(writer, "cpu_ms", fields.CpuTime is { } c ? (long)Math.Round(c.TotalMilliseconds) : null);
+        WriteNumberOrNull(writer, "peak_memory_bytes", fields.PeakMemoryBytes);
+        WriteStringOrNull(writer, "mechanism", fields.Mechanism switch
+        {
+            ContainmentMechanism.Cgroup => "cgroup",
+            ContainmentMechanism.ProcessGroup => "process-group",
+            ContainmentMechanism.None => "none",
+            _ => null,
+        });
+        WriteNumberOrNull(writer, "pid", fields.Pid);
+        writer.WriteNumber("tether_exit_code", fields.TetherExitCode);
+        if (fields.Error is { } error)
+        {
+            JsonLine.WriteError(writer, fields.ErrorCode, error);
+        }
+        else
+        {
+            writer.WriteNull("error");
+        }
+
+        writer.WriteEndObject();
     }
 
     private void WriteJson(Fields fields)
     {
-        if (!json)
+        if (!json.Requested)
         {
             return;
         }
@@ -158,8 +164,7 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
         try
         {
             // The object must be a line of its own even when the program's output did not end with a line break.
-            var text = FormatJson(fields);
-            console.Out.WriteLine(stdout.AtLineStart ? text : Environment.NewLine + text);
+            json.Write(writer => WriteFields(writer, fields), breakLineFirst: !stdout.AtLineStart);
             console.Out.Flush();
         }
         catch (IOException)
@@ -214,5 +219,8 @@ internal sealed class RunReporter(CliConsole console, bool json, Command command
         public int? Pid { get; init; }
 
         public string? Error { get; init; }
+
+        /// <summary>The error object's code when <see cref="Error"/> is set.</summary>
+        public string ErrorCode { get; init; } = JsonErrorCode.Failed;
     }
 }

@@ -323,7 +323,7 @@ internal sealed class RunVerb : Verb
 
             // A cassette cannot match a stream on replay, so under a cassette the program gets no stdin at all.
             .WithStdin(!recorded && Console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
-        var report = new RunReporter(Console, request.Json, command, stdout);
+        var report = new RunReporter(Console, Json, command, stdout);
 
         RunCassette? cassette = null;
         if (request.Cassette is { } path)

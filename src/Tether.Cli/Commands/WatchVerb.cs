@@ -163,7 +163,7 @@ internal sealed class WatchVerb : Verb
 
         if (json)
         {
-            Console.Out.WriteLine(JsonLine.Write(writer => WatchEventFormat.WriteJson(writer, e, DateTimeOffset.UtcNow)));
+            WriteJson(writer => WatchEventFormat.WriteJson(writer, e, DateTimeOffset.UtcNow));
         }
         else
         {

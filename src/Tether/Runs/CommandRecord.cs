@@ -15,7 +15,7 @@ public static class CommandRecord
     public const string Type = "job.command";
 
     /// <summary>
-    /// A <c>job.command</c> record: <c>program</c>, <c>args</c> (secrets masked), <c>cwd</c> when set, <c>exit_code</c>,
+    /// A <c>job.command</c> record: <c>program</c>, <c>args</c> (secrets masked), <c>cwd</c> when set (as an absolute path), <c>exit_code</c>,
     /// <c>signal</c>, <c>duration_ms</c> when known, and, when given, <c>stdout</c>/<c>stderr</c> (secrets masked, cut to
     /// <see cref="CommandRecordOptions.MaxOutputBytes"/> with a visible marker) with their original sizes in
     /// <c>stdout_bytes</c>/<c>stderr_bytes</c>. The environment is never recorded.
@@ -41,7 +41,9 @@ public static class CommandRecord
         };
         if (command.WorkingDirectory is not null)
         {
-            data["cwd"] = command.WorkingDirectory;
+            // Absolute, resolved against this process's current directory now: a relative path read back later, from
+            // another directory, would name somewhere else.
+            data["cwd"] = Path.GetFullPath(command.WorkingDirectory);
         }
 
         data["exit_code"] = run.ExitCode;

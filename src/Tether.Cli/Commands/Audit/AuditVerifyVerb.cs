@@ -44,7 +44,7 @@ internal sealed class AuditVerifyVerb : Verb
         };
         Add(files);
         Add(generations);
-        var json = AddJsonOption("Print one JSON object: files, valid, rows, first_seq, last_seq, prev_seq, last_chain, and problem (null, or kind, file, line, seq, detail).");
+        var json = AddJsonOption("Print one JSON object: files, valid, rows, first_seq, last_seq, prev_seq, last_chain, problem (null, or kind, file, line, seq, detail) and error (null, or code not_found or damaged, and message).");
         SetAction(parse => Verify(parse.GetValue(files) ?? [], parse.GetValue(generations), parse.GetValue(json)));
     }
 
@@ -61,24 +61,25 @@ internal sealed class AuditVerifyVerb : Verb
         }
 
         var result = generations ? AuditVerifier.VerifyGenerations(given[0]) : AuditVerifier.Verify(given);
+        var (code, failure) = result.Problem switch
+        {
+            null => (null, null),
+            { Kind: AuditProblemKind.Missing } missing => (JsonErrorCode.NotFound, $"audit verify: '{Printable(missing.File)}' does not exist: check the path (the watcher's audit log, or one of its rotated generations FILE.N)."),
+            { } problem => (JsonErrorCode.Damaged, $"audit verify: {Printable(problem.ToString())}"),
+        };
         if (json)
         {
-            WriteLine(JsonLine.Write(writer => WriteJson(writer, result)));
+            WriteJson(writer => WriteJson(writer, result, code, failure));
         }
         else if (result.IsValid)
         {
             WriteLine(Printable(result.ToString()));
         }
 
-        return result.Problem switch
-        {
-            null => ExitCodes.Success,
-            { Kind: AuditProblemKind.Missing } missing => Fail($"audit verify: '{Printable(missing.File)}' does not exist: check the path (the watcher's audit log, or one of its rotated generations FILE.N)."),
-            { } problem => Fail($"audit verify: {Printable(problem.ToString())}"),
-        };
+        return failure is null ? ExitCodes.Success : Fail(failure);
     }
 
-    private static void WriteJson(Utf8JsonWriter writer, AuditVerification result)
+    private static void WriteJson(Utf8JsonWriter writer, AuditVerification result, string? code, string? failure)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("files");
@@ -123,6 +124,15 @@ internal sealed class AuditVerifyVerb : Verb
         else
         {
             writer.WriteNull("problem");
+        }
+
+        if (code is not null && failure is not null)
+        {
+            JsonLine.WriteError(writer, code, failure);
+        }
+        else
+        {
+            writer.WriteNull("error");
         }
 
         writer.WriteEndObject();

@@ -44,15 +44,15 @@ internal sealed class CassetteShowVerb : CassetteVerb
 
     private int Show(string path, bool json)
     {
-        var (cassette, _, error) = Load(path);
+        var (cassette, problem, error) = Load(path);
         if (cassette is null)
         {
-            return Fail(error!);
+            return Fail(error!, CassetteMessages.ProblemName(problem!.Value));
         }
 
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("version", cassette.Version);
@@ -64,7 +64,7 @@ internal sealed class CassetteShowVerb : CassetteVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

@@ -25,7 +25,7 @@ internal sealed class CassetteVerifyVerb : CassetteVerb
     public CassetteVerifyVerb(VerbContext context)
         : base(context, "verify", "Check a cassette file the way a replay loads it: size, JSON, format version and every entry.", Usage, Notes)
     {
-        var json = AddJsonOption("Print one JSON object: path, valid, entries (null when invalid), problem (null, not_found, unreadable, too_large, invalid_json, unsupported_version or invalid_entry) and error.");
+        var json = AddJsonOption("Print one JSON object: path, valid, entries (null when invalid), problem (null, not_found, unreadable, too_large, invalid_json, unsupported_version or invalid_entry) and error (null, or code: the problem, and message).");
         SetAction(parse => Verify(FilePath(parse), parse.GetValue(json)));
     }
 
@@ -34,7 +34,7 @@ internal sealed class CassetteVerifyVerb : CassetteVerb
         var (cassette, problem, error) = Load(path);
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("path", path);
@@ -57,9 +57,9 @@ internal sealed class CassetteVerifyVerb : CassetteVerb
                     writer.WriteNull("problem");
                 }
 
-                if (error is not null)
+                if (problem is { } failed && error is not null)
                 {
-                    writer.WriteString("error", error);
+                    JsonLine.WriteError(writer, CassetteMessages.ProblemName(failed), error);
                 }
                 else
                 {
@@ -67,7 +67,7 @@ internal sealed class CassetteVerifyVerb : CassetteVerb
                 }
 
                 writer.WriteEndObject();
-            }));
+            });
         }
 
         if (cassette is null)

@@ -75,7 +75,7 @@ internal sealed class JournalPruneVerb : JournalVerb
 
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("deleted");
@@ -102,7 +102,7 @@ internal sealed class JournalPruneVerb : JournalVerb
                 }
 
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

@@ -11,7 +11,7 @@ internal sealed class JournalShowVerb : JournalVerb
 
     private const string Notes = """
         Text output is one line per record: #SEQ TIME TYPE [JOB] [DATA]. With --json each line is the record
-        exactly as stored (seq, ts, type, job, data, crc), ready for jq.
+        as stored (seq, ts, type, job, data, crc) with json_version put first, ready for jq.
 
         Damage in the middle of the journal (a bad checksum, a broken line followed by good ones) stops the
         read with exit 1 and one line naming the segment file, byte offset and seq; the records before it
@@ -56,7 +56,7 @@ internal sealed class JournalShowVerb : JournalVerb
         Add(since);
         Add(until);
         Add(tolerant);
-        var json = AddJsonOption("Print each record as its stored JSON line, exactly as in the journal (JSON lines).");
+        var json = AddJsonOption("Print each record as its stored JSON line, with json_version first (JSON lines).");
         SetAction((parse, _) =>
         {
             var dir = DirectoryPath(parse);
@@ -99,29 +99,10 @@ internal sealed class JournalShowVerb : JournalVerb
         var report = new JournalReadReport();
         await foreach (var record in reader.ReadAsync(query, report, Interruption.StopRequested).ConfigureAwait(false))
         {
-            WriteLine(json ? record.ToJson() : Describe(record));
+            WriteRecord(record, json);
         }
 
         ReportSkipped(report);
         return ExitCodes.Success;
-    }
-
-    /// <summary>Tells on stderr what a read skipped (tolerant mode) and where it stopped short.</summary>
-    private void ReportSkipped(JournalReadReport report)
-    {
-        foreach (var problem in report.Problems)
-        {
-            Console.WriteError($"skipped damage: {problem}");
-        }
-
-        if (report.ProblemCount > report.Problems.Count)
-        {
-            Console.WriteError(string.Create(CultureInfo.InvariantCulture, $"skipped damage: … and {report.ProblemCount - report.Problems.Count} more problems; run 'tether journal verify' for the details."));
-        }
-
-        if (report.TornTail is { } torn)
-        {
-            Console.WriteError($"note: the last record is incomplete ({torn}): a writer died mid-write or is writing now; it is not shown.");
-        }
     }
 }

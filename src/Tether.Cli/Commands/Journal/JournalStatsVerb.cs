@@ -35,7 +35,7 @@ internal sealed class JournalStatsVerb : JournalVerb
         var byType = stats.RecordsByType.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToList();
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("records", stats.Records);
@@ -58,7 +58,7 @@ internal sealed class JournalStatsVerb : JournalVerb
                 writer.WriteNumber("tail_repairs", stats.TailRepairs);
                 writer.WriteNumber("torn_files", stats.TornFiles.Count);
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

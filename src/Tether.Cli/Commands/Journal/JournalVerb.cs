@@ -7,8 +7,8 @@ namespace Tether.Cli.Commands;
 
 /// <summary>
 /// The base of the <c>tether journal</c> verbs: each takes the journal directory <c>DIR</c> first, and turns the
-/// journal's errors into one line on stderr and exit 1. Every verb reads an existing journal and none creates one: a
-/// mistyped path is an error, not a new empty journal.
+/// journal's errors into one line on stderr and exit 1. Every verb but <c>init</c> works on an existing journal and
+/// none creates one: a mistyped path is an error, not a new empty journal.
 /// </summary>
 internal abstract class JournalVerb : Verb
 {
@@ -47,7 +47,7 @@ internal abstract class JournalVerb : Verb
         }
         catch (DirectoryNotFoundException)
         {
-            return Fail($"journal {Name}: '{directory}' does not exist: check the path (a journal is created by 'tether run --journal DIR -- PROGRAM').");
+            return Fail($"journal {Name}: '{directory}' does not exist: check the path (a journal is created by 'tether journal init DIR' or 'tether run --journal DIR -- PROGRAM').", JsonErrorCode.NotFound);
         }
         catch (JournalFormatException ex)
         {
@@ -55,7 +55,7 @@ internal abstract class JournalVerb : Verb
         }
         catch (JournalCorruptionException ex)
         {
-            return Fail($"journal {Name}: the journal at '{directory}' is damaged: {ex.Problem}: run 'tether journal verify {directory}' for a full report{DamageAdvice}.");
+            return Fail($"journal {Name}: the journal at '{directory}' is damaged: {ex.Problem}: run 'tether journal verify {directory}' for a full report{DamageAdvice}.", JsonErrorCode.Damaged);
         }
         catch (JournalException ex)
         {
@@ -68,6 +68,53 @@ internal abstract class JournalVerb : Verb
         catch (UnauthorizedAccessException ex)
         {
             return Fail($"journal {Name}: '{directory}' is not accessible: {ex.Message}");
+        }
+    }
+
+    /// <summary>Prints <paramref name="record"/>: a line for a person, or with <c>--json</c> the stored line in the envelope.</summary>
+    protected void WriteRecord(JournalRecord record, bool json)
+    {
+        if (json)
+        {
+            Json.WriteStored(record.ToJson());
+        }
+        else
+        {
+            WriteLine(Describe(record));
+        }
+    }
+
+    /// <summary>
+    /// Tells on stderr, with its position, each problem a tolerant read has skipped beyond the first
+    /// <paramref name="told"/>, as it goes (a follow runs for ever: its problems cannot wait for the end).
+    /// </summary>
+    /// <returns>How many problems have been told now.</returns>
+    protected int TellProblems(JournalReadReport report, int told)
+    {
+        for (var i = told; i < report.Problems.Count; i++)
+        {
+            Console.WriteError($"skipped damage: {report.Problems[i]}");
+        }
+
+        return Math.Max(told, report.Problems.Count);
+    }
+
+    /// <summary>Tells on stderr what a read skipped (tolerant mode) and where it stopped short.</summary>
+    protected void ReportSkipped(JournalReadReport report)
+    {
+        foreach (var problem in report.Problems)
+        {
+            Console.WriteError($"skipped damage: {problem}");
+        }
+
+        if (report.ProblemCount > report.Problems.Count)
+        {
+            Console.WriteError(string.Create(CultureInfo.InvariantCulture, $"skipped damage: … and {report.ProblemCount - report.Problems.Count} more problems; run 'tether journal verify' for the details."));
+        }
+
+        if (report.TornTail is { } torn)
+        {
+            Console.WriteError($"note: the last record is incomplete ({torn}): a writer died mid-write or is writing now; it is not shown.");
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed class JournalVerifyVerb : JournalVerb
     public JournalVerifyVerb(VerbContext context)
         : base(context, "verify", "Check every record of a journal (checksums, seq continuity, segment names) and print a report.", Usage, Notes)
     {
-        var json = AddJsonOption("Print the report as one JSON object: valid, records, segments, first_seq, last_seq, problem_count, problems, torn_tail, torn_files.");
+        var json = AddJsonOption("Print the report as one JSON object: valid, records, segments, first_seq, last_seq, problem_count, problems, torn_tail, torn_files, error (null, or code \"damaged\" and message).");
         SetAction((parse, _) =>
         {
             var dir = DirectoryPath(parse);
@@ -36,9 +36,12 @@ internal sealed class JournalVerifyVerb : JournalVerb
     private async Task<int> VerifyAsync(string directory, bool json)
     {
         var report = await new JournalReader(directory).VerifyAsync(Interruption.StopRequested).ConfigureAwait(false);
+        var failure = report.IsValid
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"journal verify: the journal at '{directory}' has {Counted.Of(report.ProblemCount, "problem")} (listed on stdout): 'tether journal show {directory} --tolerant' reads around them.");
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("directory", report.Directory);
@@ -63,20 +66,24 @@ internal sealed class JournalVerifyVerb : JournalVerb
                 }
 
                 writer.WriteEndArray();
+                if (failure is null)
+                {
+                    writer.WriteNull("error");
+                }
+                else
+                {
+                    JsonLine.WriteError(writer, JsonErrorCode.Damaged, failure);
+                }
+
                 writer.WriteEndObject();
-            }));
+            });
         }
         else
         {
             WriteLine(report.ToString());
         }
 
-        if (report.IsValid)
-        {
-            return ExitCodes.Success;
-        }
-
-        return Fail(string.Create(CultureInfo.InvariantCulture, $"journal verify: the journal at '{directory}' has {Counted.Of(report.ProblemCount, "problem")} (listed on stdout): 'tether journal show {directory} --tolerant' reads around them."));
+        return failure is null ? ExitCodes.Success : Fail(failure);
     }
 
     private static void WriteProblem(Utf8JsonWriter writer, JournalProblem problem)

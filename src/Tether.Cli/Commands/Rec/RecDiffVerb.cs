@@ -40,7 +40,7 @@ internal sealed class RecDiffVerb : RecVerb
         var diff = SessionDiff.Compare(a, b);
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("a", a.Name);
@@ -59,7 +59,7 @@ internal sealed class RecDiffVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

@@ -26,7 +26,7 @@ internal sealed class RecDoctorVerb : RecVerb
     public RecDoctorVerb(VerbContext context)
         : base(context, "doctor", "Check that recording works: storage, permissions, session files, hooks, stale recordings.", Usage, Notes)
     {
-        var json = AddJsonOption("Print one JSON object: ok and checks [{name, status, detail}].");
+        var json = AddJsonOption("Print one JSON object: ok, checks [{name, status, detail}] and error (null, or code and message).");
         SetAction(parse => Doctor(parse.GetValue(json)));
     }
 
@@ -34,9 +34,10 @@ internal sealed class RecDoctorVerb : RecVerb
     {
         var checks = SessionDoctor.Run();
         var failed = checks.Any(c => c.Status == DoctorStatus.Fail);
+        var failure = failed ? string.Create(CultureInfo.InvariantCulture, $"rec doctor: {Counted.Of(checks.Count(c => c.Status == DoctorStatus.Fail), "check")} failed (marked FAIL on stdout).") : null;
         if (json)
         {
-            Console.Out.WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteBoolean("ok", !failed);
@@ -51,8 +52,17 @@ internal sealed class RecDoctorVerb : RecVerb
                 }
 
                 writer.WriteEndArray();
+                if (failure is null)
+                {
+                    writer.WriteNull("error");
+                }
+                else
+                {
+                    JsonLine.WriteError(writer, JsonErrorCode.Failed, failure);
+                }
+
                 writer.WriteEndObject();
-            }));
+            });
         }
         else
         {
@@ -64,7 +74,7 @@ internal sealed class RecDoctorVerb : RecVerb
 
         if (failed)
         {
-            return Fail(string.Create(CultureInfo.InvariantCulture, $"rec doctor: {Counted.Of(checks.Count(c => c.Status == DoctorStatus.Fail), "check")} failed (marked FAIL on stdout)."));
+            return Fail(failure!);
         }
 
         return ExitCodes.Success;

@@ -58,7 +58,7 @@ internal sealed class RecImportVerb : RecVerb
             store.TryFind(session.Id, out var saved);
             if (json)
             {
-                Console.Out.WriteLine(JsonLine.Write(writer =>
+                WriteJson(writer =>
                 {
                     writer.WriteStartObject();
                     writer.WriteString("id", session.Id);
@@ -67,7 +67,7 @@ internal sealed class RecImportVerb : RecVerb
                     writer.WriteNumber("commands", session.Commands.Length);
                     writer.WriteString("path", saved);
                     writer.WriteEndObject();
-                }));
+                });
             }
             else
             {

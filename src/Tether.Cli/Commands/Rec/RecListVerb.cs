@@ -45,7 +45,7 @@ internal sealed class RecListVerb : RecVerb
 
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("sessions");
@@ -76,7 +76,7 @@ internal sealed class RecListVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

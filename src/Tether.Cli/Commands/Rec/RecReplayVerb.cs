@@ -122,7 +122,7 @@ internal sealed class RecReplayVerb : RecVerb
         int Count(ReplayStepKind kind) => report.Steps.Count(s => s.Kind == kind);
         if (json)
         {
-            Console.Out.WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("session", session.Name);
@@ -135,7 +135,7 @@ internal sealed class RecReplayVerb : RecVerb
                 writer.WriteNumber("skipped", Count(ReplayStepKind.Skipped));
                 writer.WriteNumber("not_run", Count(ReplayStepKind.NotRun));
                 writer.WriteEndObject();
-            }));
+            });
         }
         else
         {

@@ -69,7 +69,7 @@ internal sealed class RecSearchVerb : RecVerb
 
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("matches");
@@ -95,7 +95,7 @@ internal sealed class RecSearchVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

@@ -32,7 +32,7 @@ internal sealed class RecShowVerb : RecVerb
         var grep = new Option<string?>("--grep") { Description = "Only the commands that contain this text (case-insensitive)." };
         Add(name);
         Add(grep);
-        var json = AddJsonOption("Print one JSON object: name, id, started, ended, status, tags, commands (number, command, cwd, exit_code, duration_seconds, started) and problems (line, kind, detail).");
+        var json = AddJsonOption("Print one JSON object: name, id, started, ended, status, tags, commands (number, command, cwd, exit_code, duration_ms, started) and problems (line, kind, detail).");
         SetAction(parse => Guard(() => Show(parse.GetValue(name)!, parse.GetValue(grep), parse.GetValue(json))));
     }
 
@@ -51,7 +51,7 @@ internal sealed class RecShowVerb : RecVerb
             .ToList();
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", session.Name);
@@ -76,14 +76,7 @@ internal sealed class RecShowVerb : RecVerb
                         writer.WriteNull("exit_code");
                     }
 
-                    if (c.Duration is { } duration)
-                    {
-                        writer.WriteNumber("duration_seconds", Math.Round(duration.TotalSeconds, 3));
-                    }
-                    else
-                    {
-                        writer.WriteNull("duration_seconds");
-                    }
+                    JsonLine.WriteDuration(writer, c.Duration);
 
                     WriteTime(writer, "started", c.Started);
                     writer.WriteEndObject();
@@ -102,7 +95,7 @@ internal sealed class RecShowVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

@@ -27,7 +27,7 @@ internal sealed class RecStatsVerb : RecVerb
     {
         var name = new Argument<string?>("NAME") { Description = "One session (name or id); all sessions when left out.", Arity = ArgumentArity.ZeroOrOne };
         Add(name);
-        var json = AddJsonOption("Print one JSON object: sessions, commands, failed, duration_seconds and programs (program, count), most used first.");
+        var json = AddJsonOption("Print one JSON object: sessions, commands, failed, duration_ms and programs (program, count), most used first.");
         SetAction(parse => Guard(() => Stats(parse.GetValue(name), parse.GetValue(json))));
     }
 
@@ -37,13 +37,13 @@ internal sealed class RecStatsVerb : RecVerb
         var stats = SessionStatistics.Of(sessions);
         if (json)
         {
-            WriteLine(JsonLine.Write(writer =>
+            WriteJson(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("sessions", stats.Sessions);
                 writer.WriteNumber("commands", stats.Commands);
                 writer.WriteNumber("failed", stats.Failed);
-                writer.WriteNumber("duration_seconds", Math.Round(stats.Duration.TotalSeconds, 3));
+                JsonLine.WriteDuration(writer, stats.Duration);
                 writer.WriteStartArray("programs");
                 foreach (var (program, count) in stats.Programs)
                 {
@@ -55,7 +55,7 @@ internal sealed class RecStatsVerb : RecVerb
 
                 writer.WriteEndArray();
                 writer.WriteEndObject();
-            }));
+            });
             return ExitCodes.Success;
         }
 

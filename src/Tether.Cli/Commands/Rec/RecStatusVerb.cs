@@ -31,7 +31,7 @@ internal sealed class RecStatusVerb : RecVerb
             var active = new Recorder(SessionStore.Open()).Status(shell.Pid);
             if (json)
             {
-                Console.Out.WriteLine(JsonLine.Write(writer =>
+                WriteJson(writer =>
                 {
                     writer.WriteStartObject();
                     writer.WriteBoolean("recording", active is not null);
@@ -50,7 +50,7 @@ internal sealed class RecStatusVerb : RecVerb
                     }
 
                     writer.WriteEndObject();
-                }));
+                });
             }
             else if (active is null)
             {

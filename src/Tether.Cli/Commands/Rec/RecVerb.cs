@@ -38,7 +38,7 @@ internal abstract class RecVerb : Verb
                 message += $" Did you mean: {string.Join(", ", ex.Suggestions)}?";
             }
 
-            return Fail($"rec {Name}: {Printable(CassetteMessages.Clause(message))}");
+            return Fail($"rec {Name}: {Printable(CassetteMessages.Clause(message))}", JsonErrorCode.NotFound);
         }
         catch (Exception ex) when (ex is SessionAmbiguousException or SessionExistsException or SessionNameException or SessionFormatException
                                        or IOException or UnauthorizedAccessException or InvalidOperationException or RegexMatchTimeoutException)
