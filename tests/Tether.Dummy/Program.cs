@@ -27,12 +27,13 @@ return args[0] switch
     "pids" => ProcessVerbs.Pids(),
     "grandchild" => ProcessVerbs.Grandchild(rest),
     "host" => await HostVerb.RunAsync(rest),
+    "run-as-user" => await AttributeVerbs.RunAsUserAsync(rest),
     _ => Usage($"unknown verb '{args[0]}'"),
 };
 
 static int Usage(string problem)
 {
     Output.Stderr.WriteLine($"Tether.Dummy: {problem}. Verbs: echo-args, print-env, print, stderr, crlf, exit, cat, count-stdin, " +
-        "spew, lines, flood-stderr, sleep, ignore-term, count-signal, pids, grandchild, host.");
+        "spew, lines, flood-stderr, sleep, ignore-term, count-signal, pids, grandchild, host, run-as-user.");
     return 64;
 }

@@ -56,10 +56,14 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"Cgroup containment was required but is not available: {report.CgroupUnavailableReason}. Use ContainmentMode.Auto or ProcessGroup.");
         }
 
+        var hold = stages.Any(SpawnAttributes.NeedsHold);
+        SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
+
         pipeline.First.Stdin.Claim();
         Warden.Instance.EnsureStarted();
         var leaf = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable ? CgroupHierarchy.CreateLeaf() : null;
-        var gate = leaf is null || ForceShim.Value ? null : CgroupGate.Instance;
+        // A stage held for its attributes goes through the gate, which then also puts it into the cgroup.
+        var gate = hold || (leaf is not null && !ForceShim.Value) ? CgroupGate.Instance : null;
 
         var toClose = new List<int>();
         var pids = new List<int>(stages.Length);
@@ -98,37 +102,37 @@ internal static unsafe class LinuxSpawner
 
                 toClose.Add(output);
                 var stage = stages[i];
-                var argv = new List<string>(stage.Arguments.Length + 5);
-                if (leaf is null || gate is not null)
+                var pwd = ValueOf(environments[i], "PWD");
+                var argv = new List<string>(stage.Arguments.Length + 16) { stage.Program };
+                argv.AddRange(stage.Arguments);
+                var path = SpawnAttributes.Wrap(stage, argv, paths[i], pwd);
+                if (leaf is not null && gate is null)
                 {
-                    argv.Add(stage.Program);
-                }
-                else
-                {
-                    var pwd = ValueOf(environments[i], "PWD");
-                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd, paths[i]]);
+                    argv[0] = path;
+                    argv.InsertRange(0, [Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd]);
+                    path = Shell;
                 }
 
-                argv.AddRange(stage.Arguments);
                 var processGroup = pids.Count == 0 ? 0 : pids[0];
                 int pid;
-                if (leaf is not null && gate is not null)
+                if (gate is not null)
                 {
-                    var (stageInput, stageOutput, index) = (input, output, i);
+                    var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(paths[index], argv, environments[index], stageInput, stageOutput, stderrChild, stages[index].WorkingDirectory, processGroup, stages[index].Program, gate),
-                        leaf.ProcsFile,
-                        out var gateError);
-                    if (gateError is not null)
+                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate),
+                        leaf?.ProcsFile,
+                        SpawnAttributes.NeedsHold(stage) ? childPid => SpawnAttributes.Apply(stage, childPid) : null,
+                        out var failure);
+                    if (failure is not null)
                     {
                         pids.Add(pid);
-                        throw new ProcessIOException($"Could not put '{stage.Program}' into its cgroup: {gateError}.");
+                        throw failure;
                     }
                 }
                 else
                 {
-                    pid = SpawnOne(leaf is null ? paths[i] : Shell, argv, environments[i], input, output, stderrChild,
-                        stage.WorkingDirectory, processGroup, stage.Program, gate: null);
+                    pid = SpawnOne(path, argv, environments[i], input, output, stderrChild,
+                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null);
                 }
 
                 pids.Add(pid);
@@ -196,7 +200,7 @@ internal static unsafe class LinuxSpawner
         try
         {
             return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], [new("PATH", "/usr/local/bin:/usr/bin:/bin")],
-                stdinReadEnd, devNull, devNull, "/", 0, Shell, gate: null);
+                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null);
         }
         finally
         {
@@ -220,7 +224,7 @@ internal static unsafe class LinuxSpawner
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program, CgroupGate? gate)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate)
     {
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];
@@ -258,7 +262,11 @@ internal static unsafe class LinuxSpawner
                 }
             }
 
-            Check(Libc.posix_spawnattr_setflags(attributes, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK), "setflags");
+            // A new session also makes the child the leader of a new process group (pgid == pid), which is what the
+            // first stage gets otherwise; setpgid would fail for a session leader, so the two never go together.
+            var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK |
+                (newSession ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP));
+            Check(Libc.posix_spawnattr_setflags(attributes, flags), "setflags");
             Check(Libc.posix_spawnattr_setpgroup(attributes, processGroup), "setpgroup");
             Libc.sigfillset(defaultSignals);
             Check(Libc.posix_spawnattr_setsigdefault(attributes, defaultSignals), "setsigdefault");
