@@ -23,6 +23,15 @@ public sealed partial class Command
     /// <summary>Resource limits the child starts with (soft and hard set to the same value).</summary>
     public ImmutableSortedDictionary<ResourceLimit, ulong> ResourceLimits { get; private set; } = ImmutableSortedDictionary<ResourceLimit, ulong>.Empty;
 
+    /// <summary>The most memory, in bytes, the run's whole tree may use, or null for no limit. For a pipeline, the last stage's applies.</summary>
+    public long? MemoryLimitBytes { get; private set; }
+
+    /// <summary>The CPU bandwidth, in CPUs, the run's whole tree may use, or null for no limit. For a pipeline, the last stage's applies.</summary>
+    public double? CpuLimit { get; private set; }
+
+    /// <summary>The most processes and threads the run's whole tree may have alive, or null for no limit. For a pipeline, the last stage's applies.</summary>
+    public int? ProcessCountLimit { get; private set; }
+
     /// <summary>
     /// Runs the child as <paramref name="user"/>. Needs root: a run asked as anyone else fails with
     /// <see cref="SpawnFailedException"/> (errno EPERM) before anything is started. Pass null to run as this process's user.
@@ -78,5 +87,42 @@ public sealed partial class Command
         }
 
         return Copy(c => c.ResourceLimits = c.ResourceLimits.SetItem(limit, value));
+    }
+
+    /// <summary>
+    /// Limits the run's whole tree (every descendant included) to <paramref name="bytes"/> of memory through its cgroup.
+    /// At the limit the kernel kills a process of the tree; the result reports it
+    /// (<see cref="ProcessResult{TOutput}.OutOfMemoryKills"/>, and <see cref="Outcome.Signalled.OutOfMemory"/> when it
+    /// was the program itself). A host that cannot enforce it fails the run with <see cref="UnsupportedException"/>
+    /// (see <see cref="Containment.Probe"/>).
+    /// </summary>
+    public Command WithMemoryLimit(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1024 * 1024);
+        return Copy(c => c.MemoryLimitBytes = bytes);
+    }
+
+    /// <summary>
+    /// Limits the run's whole tree to <paramref name="cpus"/> CPUs of bandwidth (0.5: half of one CPU) through its
+    /// cgroup; the tree is throttled, not killed. Refused like <see cref="WithMemoryLimit"/> where it cannot be enforced.
+    /// </summary>
+    public Command WithCpuLimit(double cpus)
+    {
+        if (!double.IsFinite(cpus) || cpus < 0.01)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cpus), cpus, "A CPU limit must be at least 0.01 CPUs.");
+        }
+
+        return Copy(c => c.CpuLimit = cpus);
+    }
+
+    /// <summary>
+    /// Limits the run's whole tree to <paramref name="count"/> live processes and threads through its cgroup; a
+    /// <c>fork</c> beyond it fails with EAGAIN. Refused like <see cref="WithMemoryLimit"/> where it cannot be enforced.
+    /// </summary>
+    public Command WithProcessCountLimit(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Copy(c => c.ProcessCountLimit = count);
     }
 }

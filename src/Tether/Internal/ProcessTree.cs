@@ -41,6 +41,9 @@ internal abstract class ProcessTree
     /// <summary>Peak memory of the whole tree when the containment measures it (cgroup <c>memory.peak</c>), else null.</summary>
     public abstract long? TreePeakMemory();
 
+    /// <summary>How many processes of the tree the kernel killed for reaching the run's memory limit (read at teardown).</summary>
+    public virtual int OutOfMemoryKills() => 0;
+
     /// <summary>Kills what is left, waits (bounded) for the containment to empty and releases it.</summary>
     public abstract ValueTask TeardownAsync();
 }

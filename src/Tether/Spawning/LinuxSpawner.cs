@@ -56,12 +56,20 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"Cgroup containment was required but is not available: {report.CgroupUnavailableReason}. Use ContainmentMode.Auto or ProcessGroup.");
         }
 
-        var hold = stages.Any(SpawnAttributes.NeedsHold);
+        // Tree limits are run settings (the last stage's); every stage is held so it joins their groups before exec.
+        var limited = RunLimits.Wanted(pipeline.Last);
+        var hold = limited || stages.Any(SpawnAttributes.NeedsHold);
         SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
+        var leafWanted = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable;
+        if (limited)
+        {
+            RunLimits.Validate(pipeline.Last, leafWanted);
+        }
 
         pipeline.First.Stdin.Claim();
         Warden.Instance.EnsureStarted();
-        var leaf = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable ? CgroupHierarchy.CreateLeaf() : null;
+        var leaf = leafWanted ? CgroupHierarchy.CreateLeaf() : null;
+        RunLimits? limits = null;
         // A stage held for its attributes goes through the gate, which then also puts it into the cgroup.
         var gate = hold || (leaf is not null && !ForceShim.Value) ? CgroupGate.Instance : null;
 
@@ -71,6 +79,7 @@ internal static unsafe class LinuxSpawner
         long wardenId = 0;
         try
         {
+            limits = limited ? RunLimits.Create(pipeline.Last, leaf) : null;
             int firstStdin;
             if (pipeline.First.Stdin == StandardInput.Empty)
             {
@@ -121,7 +130,7 @@ internal static unsafe class LinuxSpawner
                     pid = gate.Spawn(
                         () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate),
                         leaf?.ProcsFile,
-                        SpawnAttributes.NeedsHold(stage) ? childPid => SpawnAttributes.Apply(stage, childPid) : null,
+                        hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
                         out var failure);
                     if (failure is not null)
                     {
@@ -158,6 +167,7 @@ internal static unsafe class LinuxSpawner
             {
                 Libc.kill(-pids[0], 9);
                 leaf?.Kill();
+                limits?.Kill();
                 foreach (var pid in pids)
                 {
                     Libc.wait4(pid, out _, 0, out _);
@@ -178,6 +188,7 @@ internal static unsafe class LinuxSpawner
             Pipes.Close(stdoutParent);
             Pipes.Close(stderrParent);
             leaf?.TryRemove();
+            limits?.TryRemove();
             throw;
         }
 
@@ -186,6 +197,7 @@ internal static unsafe class LinuxSpawner
             [.. pids],
             exits,
             leaf,
+            limits,
             wardenId,
             stdinParent < 0 ? null : OpenSocket(stdinParent),
             OpenSocket(stdoutParent),
