@@ -23,6 +23,9 @@ public sealed partial class Command
     /// <summary>Resource limits the child starts with (soft and hard set to the same value).</summary>
     public ImmutableSortedDictionary<ResourceLimit, ulong> ResourceLimits { get; private set; } = ImmutableSortedDictionary<ResourceLimit, ulong>.Empty;
 
+    /// <summary>The size of the pseudo-terminal the child runs in, or null when its stdio are pipes.</summary>
+    public TerminalSize? PseudoTerminal { get; private set; }
+
     /// <summary>The most memory, in bytes, the run's whole tree may use, or null for no limit. For a pipeline, the last stage's applies.</summary>
     public long? MemoryLimitBytes { get; private set; }
 
@@ -125,4 +128,21 @@ public sealed partial class Command
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         return Copy(c => c.ProcessCountLimit = count);
     }
+
+    /// <summary>
+    /// Runs the child in a pseudo-terminal of <paramref name="columns"/> × <paramref name="rows"/>, as its controlling
+    /// terminal (in a new session), so <c>isatty</c> checks, colours and progress bars behave as in a terminal. Its
+    /// stdout and stderr both arrive, merged, on stdout; stdin writes are typed into it (echo is off), and the end of
+    /// the input is typed as end-of-file; without stdin the terminal simply gets no input. Resize it while running with
+    /// <see cref="RunningProcess.ResizeTerminal"/>. The tree is contained and killed as usual. Only a single command
+    /// (not a multi-stage pipeline) can have one.
+    /// </summary>
+    public Command WithPseudoTerminal(int columns = 80, int rows = 24)
+    {
+        var size = new TerminalSize(columns, rows);
+        return Copy(c => c.PseudoTerminal = size);
+    }
+
+    /// <summary>Runs the child with pipes as its stdio again (the default).</summary>
+    public Command WithoutPseudoTerminal() => Copy(c => c.PseudoTerminal = null);
 }

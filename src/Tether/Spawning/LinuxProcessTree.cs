@@ -15,6 +15,7 @@ internal sealed class LinuxProcessTree(
     ImmutableArray<Task<ExitStatus>> exits,
     CgroupLeaf? leaf,
     RunLimits? limits,
+    PseudoTerminal? terminal,
     long wardenRegistration,
     Stream? stdin,
     Stream stdout,
@@ -109,6 +110,17 @@ internal sealed class LinuxProcessTree(
 
     public override int OutOfMemoryKills() => _finalOomKills;
 
+    public override void ResizeTerminal(TerminalSize size)
+    {
+        if (terminal is null)
+        {
+            base.ResizeTerminal(size);
+            return;
+        }
+
+        terminal.Resize(size);
+    }
+
     public override async ValueTask TeardownAsync()
     {
         if (Interlocked.Exchange(ref _tornDown, 1) != 0)
@@ -157,6 +169,7 @@ internal sealed class LinuxProcessTree(
         }
         finally
         {
+            terminal?.Dispose();
             Warden.Instance.Release(wardenRegistration);
         }
     }

@@ -57,6 +57,12 @@ internal static unsafe class LinuxSpawner
         }
 
         // Tree limits are run settings (the last stage's); every stage is held so it joins their groups before exec.
+        var terminalSize = pipeline.Last.PseudoTerminal;
+        if (terminalSize is not null && stages.Length > 1)
+        {
+            throw new UnsupportedException($"A pseudo-terminal was asked for a pipeline of {stages.Length} stages; only a single command can run in one.");
+        }
+
         var limited = RunLimits.Wanted(pipeline.Last);
         var hold = limited || stages.Any(SpawnAttributes.NeedsHold);
         SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
@@ -77,33 +83,45 @@ internal static unsafe class LinuxSpawner
         var pids = new List<int>(stages.Length);
         int stdinParent = -1, stdoutParent = -1, stderrParent = -1;
         long wardenId = 0;
+        PseudoTerminal? terminal = null;
+        Stream? terminalInput = null;
+        Stream? terminalOutput = null;
         try
         {
             limits = limited ? RunLimits.Create(pipeline.Last, leaf) : null;
-            int firstStdin;
-            if (pipeline.First.Stdin == StandardInput.Empty)
+            int firstStdin = -1;
+            var stderrChild = -1;
+            if (terminalSize is { } size)
             {
-                firstStdin = Pipes.OpenDevNull(write: false);
+                // The child's stdio is the terminal's slave, which it opens itself (see SpawnOne).
+                terminal = PseudoTerminal.Open(size);
             }
             else
             {
-                (stdinParent, firstStdin) = Pipes.CreateSocketPair();
-            }
+                if (pipeline.First.Stdin == StandardInput.Empty)
+                {
+                    firstStdin = Pipes.OpenDevNull(write: false);
+                }
+                else
+                {
+                    (stdinParent, firstStdin) = Pipes.CreateSocketPair();
+                }
 
-            toClose.Add(firstStdin);
-            (stderrParent, var stderrChild) = Pipes.CreateSocketPair();
-            toClose.Add(stderrChild);
+                toClose.Add(firstStdin);
+                (stderrParent, stderrChild) = Pipes.CreateSocketPair();
+                toClose.Add(stderrChild);
+            }
 
             var input = firstStdin;
             for (var i = 0; i < stages.Length; i++)
             {
-                int output;
+                var output = -1;
                 int nextInput = -1;
-                if (i == stages.Length - 1)
+                if (terminal is null && i == stages.Length - 1)
                 {
                     (stdoutParent, output) = Pipes.CreateSocketPair();
                 }
-                else
+                else if (terminal is null)
                 {
                     (nextInput, output) = Pipes.Create();
                     toClose.Add(nextInput);
@@ -128,7 +146,7 @@ internal static unsafe class LinuxSpawner
                 {
                     var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate),
+                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath),
                         leaf?.ProcsFile,
                         hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
                         out var failure);
@@ -141,7 +159,7 @@ internal static unsafe class LinuxSpawner
                 else
                 {
                     pid = SpawnOne(path, argv, environments[i], input, output, stderrChild,
-                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null);
+                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null, terminal?.SlavePath);
                 }
 
                 pids.Add(pid);
@@ -160,6 +178,11 @@ internal static unsafe class LinuxSpawner
 
             Pipes.Close(stderrChild);
             toClose.Remove(stderrChild);
+            if (terminal is not null)
+            {
+                terminalInput = pipeline.First.Stdin == StandardInput.Empty ? null : terminal.OpenInput();
+                terminalOutput = terminal.StartOutput();
+            }
         }
         catch
         {
@@ -189,6 +212,9 @@ internal static unsafe class LinuxSpawner
             Pipes.Close(stderrParent);
             leaf?.TryRemove();
             limits?.TryRemove();
+            terminalInput?.Dispose();
+            terminalOutput?.Dispose();
+            terminal?.Dispose();
             throw;
         }
 
@@ -198,10 +224,11 @@ internal static unsafe class LinuxSpawner
             exits,
             leaf,
             limits,
+            terminal,
             wardenId,
-            stdinParent < 0 ? null : OpenSocket(stdinParent),
-            OpenSocket(stdoutParent),
-            OpenSocket(stderrParent),
+            terminal is not null ? terminalInput : stdinParent < 0 ? null : OpenSocket(stdinParent),
+            terminalOutput ?? OpenSocket(stdoutParent),
+            terminal is not null ? Stream.Null : OpenSocket(stderrParent),
             time);
     }
 
@@ -212,7 +239,7 @@ internal static unsafe class LinuxSpawner
         try
         {
             return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], [new("PATH", "/usr/local/bin:/usr/bin:/bin")],
-                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null);
+                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null, terminalSlave: null);
         }
         finally
         {
@@ -236,7 +263,7 @@ internal static unsafe class LinuxSpawner
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave)
     {
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];
@@ -251,9 +278,25 @@ internal static unsafe class LinuxSpawner
         Check(Libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
         try
         {
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            if (terminalSlave is not null)
+            {
+                // After setsid (spawn attributes act before file actions), opening the slave without O_NOCTTY makes
+                // it the child's controlling terminal, with the child's group in the foreground.
+                fixed (byte* slave = terminalSlave)
+                {
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, 0, slave, OpenFlags.ReadWrite, 0), "addopen(terminal)");
+                }
+
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, 0, 1), "adddup2(terminal, stdout)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, 0, 2), "adddup2(terminal, stderr)");
+            }
+            else
+            {
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            }
+
             if (gate is not null)
             {
                 // Held here, before exec, until the gate has moved this child into its cgroup.
@@ -277,7 +320,7 @@ internal static unsafe class LinuxSpawner
             // A new session also makes the child the leader of a new process group (pgid == pid), which is what the
             // first stage gets otherwise; setpgid would fail for a session leader, so the two never go together.
             var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK |
-                (newSession ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP));
+                (newSession || terminalSlave is not null ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP));
             Check(Libc.posix_spawnattr_setflags(attributes, flags), "setflags");
             Check(Libc.posix_spawnattr_setpgroup(attributes, processGroup), "setpgroup");
             Libc.sigfillset(defaultSignals);
