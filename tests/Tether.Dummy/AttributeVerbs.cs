@@ -7,6 +7,25 @@ namespace DummyProgram;
 internal static class AttributeVerbs
 {
     /// <summary>
+    /// <c>try-privileged</c>: asks Tether for what only root may give a child — a lower niceness, a raised hard limit —
+    /// and prints one line per attempt: <c>ran</c> with the outcome, or <c>refused ERRNO REASON</c>.
+    /// </summary>
+    public static async Task<int> TryPrivilegedAsync()
+    {
+        Command[] attempts =
+        [
+            new Command("/bin/true").WithNiceness(-5),
+            new Command("/bin/true").WithResourceLimit(ResourceLimit.OpenFiles, ulong.MaxValue),
+        ];
+        foreach (var command in attempts)
+        {
+            await ReportAsync(command);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
     /// <c>run-as-user UID GID</c>: asks Tether to run <c>/bin/true</c> as UID:GID and prints <c>ran</c> with the
     /// outcome, or <c>refused ERRNO REASON</c> when Tether refuses with <see cref="SpawnFailedException"/>.
     /// </summary>
@@ -18,9 +37,14 @@ internal static class AttributeVerbs
             return 64;
         }
 
-        var command = new Command("/bin/true").WithUser(
+        await ReportAsync(new Command("/bin/true").WithUser(
             int.Parse(args[0], CultureInfo.InvariantCulture),
-            int.Parse(args[1], CultureInfo.InvariantCulture));
+            int.Parse(args[1], CultureInfo.InvariantCulture)));
+        return 0;
+    }
+
+    private static async Task ReportAsync(Command command)
+    {
         try
         {
             var result = await ProcessRunner.Default.OutputStringAsync(command);
@@ -30,7 +54,5 @@ internal static class AttributeVerbs
         {
             Output.Stdout.WriteLine($"refused {ex.Errno.ToString(CultureInfo.InvariantCulture)} {ex.Reason}");
         }
-
-        return 0;
     }
 }

@@ -57,6 +57,23 @@ public sealed class ProcessAttributeSpecs
         Assert.Equal("refused 1 running it as uid 0, gid 0 needs root, but this process runs as uid 65534", stdout);
     }
 
+    [RootFact]
+    public async Task Attributes_only_root_may_give_are_refused_with_the_reason_otherwise()
+    {
+        // Arrange: a host that is not root asks for a lower niceness and an unlimited hard limit.
+        var host = Dummy.Command("try-privileged").WithUser(65534, 65534).WithWorkingDirectory("/")
+            .WithResourceLimit(ResourceLimit.OpenFiles, 1024);
+
+        // Act
+        var stdout = await ProcessRunner.Default.RunAsync(host);
+
+        // Assert
+        Assert.Equal(
+            "refused 13 setting its niceness to -5 was not permitted (going below this process's niceness needs CAP_SYS_NICE)\n" +
+            "refused 1 setting its OpenFiles limit to 18446744073709551615 was not permitted (raising a hard limit needs CAP_SYS_RESOURCE)",
+            stdout);
+    }
+
     [Fact]
     public async Task I_can_set_the_childs_umask()
     {
