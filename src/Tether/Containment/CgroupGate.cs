@@ -6,7 +6,9 @@ using Tether.Interop;
 namespace Tether.Internal;
 
 /// <summary>
-/// Puts a spawned child into its run's cgroup before the program's first instruction, without an extra exec.
+/// Puts a spawned child into its run's cgroup before the program's first instruction, without an extra exec; and
+/// holds it there while settings only another process can make are made (niceness, I/O priority, rlimits, cgroup v1
+/// limit groups — see <see cref="Spawning.SpawnAttributes"/>), with or without a cgroup leaf.
 /// </summary>
 /// <remarks>
 /// The child's first spawn action opens a private FIFO for reading, which blocks while the FIFO has no writer; the
