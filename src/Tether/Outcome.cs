@@ -26,8 +26,16 @@ public abstract record Outcome
     /// </summary>
     public sealed record Signalled(Signal? Signal) : Outcome
     {
+        /// <summary>
+        /// True when the kernel killed the program because the run reached its memory limit
+        /// (<see cref="Command.WithMemoryLimit"/>): the SIGKILL was the out-of-memory killer's, not a mystery.
+        /// </summary>
+        public bool OutOfMemory { get; init; }
+
         /// <inheritdoc/>
-        public override string ToString() => Signal is { } signal ? $"killed by {signal}" : "killed by an unknown signal";
+        public override string ToString() => OutOfMemory
+            ? "killed for running out of memory (the run's memory limit)"
+            : Signal is { } signal ? $"killed by {signal}" : "killed by an unknown signal";
     }
 
     /// <summary>A timeout ran out and Tether stopped the process tree.</summary>

@@ -42,6 +42,20 @@ public sealed partial class RunningProcess
             }
         }
 
+        // A SIGKILL in a run that ended by itself and whose memory group counted an OOM kill was the kernel's
+        // out-of-memory killer (a run we stopped may have been SIGKILLed by us).
+        var oomKills = _tree.OutOfMemoryKills();
+        if (oomKills > 0 && _arbiter.Reason == StopReason.None)
+        {
+            for (var i = 0; i < stages.Count; i++)
+            {
+                if (stages[i].Outcome is Outcome.Signalled { Signal.Number: 9 } signalled)
+                {
+                    stages[i] = stages[i] with { Outcome = signalled with { OutOfMemory = true } };
+                }
+            }
+        }
+
         var stageResults = stages.MoveToImmutable();
         var blamed = Blame(stageResults);
         Outcome outcome = _arbiter.Reason switch
@@ -65,6 +79,7 @@ public sealed partial class RunningProcess
             StderrTruncated = _stderrCapture.Truncated,
             CpuTime = _tree.TreeCpuTime() ?? cpu,
             PeakMemoryBytes = peak,
+            OutOfMemoryKills = oomKills,
             Mechanism = _tree.Mechanism,
             Pid = Pid,
             Stages = stageResults,

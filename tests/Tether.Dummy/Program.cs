@@ -28,12 +28,14 @@ return args[0] switch
     "grandchild" => ProcessVerbs.Grandchild(rest),
     "host" => await HostVerb.RunAsync(rest),
     "detach-host" => await DetachHostVerb.RunAsync(rest),
+    "run-as-user" => await AttributeVerbs.RunAsUserAsync(rest),
+    "try-privileged" => await AttributeVerbs.TryPrivilegedAsync(),
     _ => Usage($"unknown verb '{args[0]}'"),
 };
 
 static int Usage(string problem)
 {
     Output.Stderr.WriteLine($"Tether.Dummy: {problem}. Verbs: echo-args, print-env, print, stderr, crlf, exit, cat, count-stdin, " +
-        "spew, lines, flood-stderr, sleep, ignore-term, count-signal, pids, grandchild, host, detach-host.");
+        "spew, lines, flood-stderr, sleep, ignore-term, count-signal, pids, grandchild, host, detach-host, run-as-user, try-privileged.");
     return 64;
 }

@@ -6,7 +6,9 @@ using Tether.Interop;
 namespace Tether.Internal;
 
 /// <summary>
-/// Puts a spawned child into its run's cgroup before the program's first instruction, without an extra exec.
+/// Puts a spawned child into its run's cgroup before the program's first instruction, without an extra exec; and
+/// holds it there while settings only another process can make are made (niceness, I/O priority, rlimits, cgroup v1
+/// limit groups — see <see cref="Spawning.SpawnAttributes"/>), with or without a cgroup leaf.
 /// </summary>
 /// <remarks>
 /// The child's first spawn action opens a private FIFO for reading, which blocks while the FIFO has no writer; the
@@ -44,16 +46,18 @@ internal sealed unsafe class CgroupGate
     public ReadOnlySpan<byte> FifoPath => _fifoPath;
 
     /// <summary>
-    /// Runs <paramref name="spawn"/> (which must open the FIFO first) and moves the child it creates into
-    /// <paramref name="procsFile"/>'s cgroup before it can exec. Returns the spawn's result; <paramref name="error"/> is
-    /// set when the child could not be moved (the caller then kills it).
+    /// Runs <paramref name="spawn"/> (which must open the FIFO first) and, while the child it creates is held before
+    /// its exec, moves it into <paramref name="procsFile"/>'s cgroup (when given) and then runs
+    /// <paramref name="prepare"/> on its pid (when given: settings only another process can make, such as resource
+    /// limits and priorities). Returns the spawn's result; <paramref name="failure"/> is set when the child could not be
+    /// moved or prepared (the caller then kills it).
     /// </summary>
-    public int Spawn(Func<int> spawn, string procsFile, out string? error)
+    public int Spawn(Func<int> spawn, string? procsFile, Func<int, Exception?>? prepare, out Exception? failure)
     {
         lock (_spawnLock)
         {
             var job = _reusableJob;
-            job.Reset((int)Libc.syscall(GettidSyscall, 0, 0), procsFile);
+            job.Reset((int)Libc.syscall(GettidSyscall, 0, 0), procsFile, prepare);
             ReadChildren(job.ChildrenFile, job.Known);
             Volatile.Write(ref _job, job);
             _armed.Release();
@@ -69,7 +73,7 @@ internal sealed unsafe class CgroupGate
                 Volatile.Write(ref _job, null);
             }
 
-            error = job.Error;
+            failure = job.Failure;
             return result;
         }
     }
@@ -170,7 +174,7 @@ internal sealed unsafe class CgroupGate
             }
             catch (Exception ex)
             {
-                job.Error ??= ex.Message;
+                job.Failure ??= new ProcessIOException($"Holding a spawned child before its exec failed: {ex.Message}", ex);
             }
             finally
             {
@@ -204,15 +208,19 @@ internal sealed unsafe class CgroupGate
 
         if (pid != 0)
         {
-            var errno = KernelFile.WriteNumber(job.ProcsFile, pid);
+            var errno = job.ProcsFile is null ? 0 : KernelFile.WriteNumber(job.ProcsFile, pid);
             if (errno != 0)
             {
-                job.Error = $"could not move pid {pid} into {job.ProcsFile}: {Libc.ErrorText(errno)}";
+                job.Failure = new ProcessIOException($"Could not put pid {pid} into its cgroup: writing {job.ProcsFile} failed: {Libc.ErrorText(errno)}.");
+            }
+            else if (job.Prepare is not null)
+            {
+                job.Failure = job.Prepare(pid);
             }
         }
         else if (!Volatile.Read(ref job.SpawnReturned))
         {
-            job.Error = "the spawned child did not appear in /proc within 5s";
+            job.Failure = new ProcessIOException("Holding a spawned child before its exec failed: the child did not appear in /proc within 5s.");
         }
 
         // Release the child (it waits in open() for a writer) unless the spawn already failed without one.
@@ -237,11 +245,13 @@ internal sealed unsafe class CgroupGate
     {
         public bool SpawnReturned;
 
-        public string? Error;
+        public Exception? Failure;
 
         public string ChildrenFile { get; private set; } = "";
 
-        public string ProcsFile { get; private set; } = "";
+        public string? ProcsFile { get; private set; }
+
+        public Func<int, Exception?>? Prepare { get; private set; }
 
         public List<int> Known { get; } = [];
 
@@ -249,12 +259,13 @@ internal sealed unsafe class CgroupGate
 
         public ManualResetEventSlim Done { get; } = new();
 
-        public void Reset(int tid, string procsFile)
+        public void Reset(int tid, string? procsFile, Func<int, Exception?>? prepare)
         {
             ChildrenFile = CgroupGate.ChildrenFile(tid);
             ProcsFile = procsFile;
+            Prepare = prepare;
             SpawnReturned = false;
-            Error = null;
+            Failure = null;
             Done.Reset();
         }
     }

@@ -3,15 +3,19 @@ namespace Tether;
 /// <summary>What this host offers for containing process trees, found without spawning anything.</summary>
 public static class Containment
 {
+    private static readonly Lazy<ContainmentReport> Report =
+        new(() => Internal.CgroupHierarchy.Report with { Limits = Internal.CgroupControllers.Support });
+
     /// <summary>
     /// Reports what this host offers: process groups (always, on Linux), a writable cgroup v2 hierarchy (found from
-    /// <c>/proc/self/mountinfo</c> and <c>/proc/self/cgroup</c>), and the warden shell that protects against owner death.
+    /// <c>/proc/self/mountinfo</c> and <c>/proc/self/cgroup</c>), the warden shell that protects against owner death,
+    /// and which tree limits (<see cref="ContainmentReport.Limits"/>) it can enforce, through cgroup v2 or v1.
     /// The answer is computed once per process.
     /// </summary>
     public static ContainmentReport Probe()
     {
         ProcessRunner.EnsureSupportedPlatform();
-        return Internal.CgroupHierarchy.Report;
+        return Report.Value;
     }
 }
 
@@ -28,6 +32,12 @@ public sealed record ContainmentReport(
     string? CgroupUnavailableReason,
     string? WardenShell)
 {
+    /// <summary>
+    /// Whether each <see cref="TreeLimit"/> can be enforced here, and through what (one entry per limit, in enum
+    /// order). A run asking for one that cannot fails with <see cref="UnsupportedException"/> naming the reason.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableArray<LimitSupport> Limits { get; init; } = [];
+
     /// <summary>Process groups are always available on Linux.</summary>
     public bool ProcessGroupAvailable => true;
 

@@ -41,6 +41,14 @@ internal abstract class ProcessTree
     /// <summary>Peak memory of the whole tree when the containment measures it (cgroup <c>memory.peak</c>), else null.</summary>
     public abstract long? TreePeakMemory();
 
+    /// <summary>Resizes the run's pseudo-terminal.</summary>
+    /// <exception cref="InvalidOperationException">The run has none.</exception>
+    public virtual void ResizeTerminal(TerminalSize size) =>
+        throw new InvalidOperationException("This run has no pseudo-terminal to resize; start it with Command.WithPseudoTerminal.");
+
+    /// <summary>How many processes of the tree the kernel killed for reaching the run's memory limit (read at teardown).</summary>
+    public virtual int OutOfMemoryKills() => 0;
+
     /// <summary>Kills what is left, waits (bounded) for the containment to empty and releases it.</summary>
     public abstract ValueTask TeardownAsync();
 }

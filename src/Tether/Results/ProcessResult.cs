@@ -53,6 +53,13 @@ public sealed record ProcessResult<TOutput>
     /// </summary>
     public long? PeakMemoryBytes { get; init; }
 
+    /// <summary>
+    /// How many processes of the tree the kernel killed because the run reached its memory limit
+    /// (<see cref="Command.WithMemoryLimit"/>); 0 without one. A grandchild killed this way counts here even when the
+    /// program itself went on and exited.
+    /// </summary>
+    public int OutOfMemoryKills { get; init; }
+
     /// <summary>The containment that was in force.</summary>
     public ContainmentMechanism Mechanism { get; init; }
 
@@ -94,6 +101,7 @@ public sealed record ProcessResult<TOutput>
             StderrTruncated = StderrTruncated,
             CpuTime = CpuTime,
             PeakMemoryBytes = PeakMemoryBytes,
+            OutOfMemoryKills = OutOfMemoryKills,
             Mechanism = Mechanism,
             Pid = Pid,
             Stages = Stages,

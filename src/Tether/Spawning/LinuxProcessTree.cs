@@ -14,6 +14,8 @@ internal sealed class LinuxProcessTree(
     ImmutableArray<int> pids,
     ImmutableArray<Task<ExitStatus>> exits,
     CgroupLeaf? leaf,
+    RunLimits? limits,
+    PseudoTerminal? terminal,
     long wardenRegistration,
     Stream? stdin,
     Stream stdout,
@@ -24,6 +26,7 @@ internal sealed class LinuxProcessTree(
     private readonly int _processGroup = pids[0];
     private TimeSpan? _finalCpu;
     private long? _finalPeak;
+    private int _finalOomKills;
     private int _tornDown;
 
     public override ContainmentMechanism Mechanism => leaf is null ? ContainmentMechanism.ProcessGroup : ContainmentMechanism.Cgroup;
@@ -71,6 +74,10 @@ internal sealed class LinuxProcessTree(
         // The group first: it also reaches a stage still inside its exec shim, not yet in the cgroup.
         Libc.kill(-_processGroup, 9);
         leaf?.Kill();
+        if (leaf is null)
+        {
+            limits?.Kill();
+        }
     }
 
     public override void Suspend()
@@ -101,6 +108,19 @@ internal sealed class LinuxProcessTree(
 
     public override long? TreePeakMemory() => _finalPeak;
 
+    public override int OutOfMemoryKills() => _finalOomKills;
+
+    public override void ResizeTerminal(TerminalSize size)
+    {
+        if (terminal is null)
+        {
+            base.ResizeTerminal(size);
+            return;
+        }
+
+        terminal.Resize(size);
+    }
+
     public override async ValueTask TeardownAsync()
     {
         if (Interlocked.Exchange(ref _tornDown, 1) != 0)
@@ -113,13 +133,26 @@ internal sealed class LinuxProcessTree(
             // Whatever is left of the tree dies with the run. Every stage has been reaped by now, so the group can
             // only hold descendants; ESRCH (nothing left) is the common case.
             Libc.kill(-_processGroup, 9);
+            if (limits is not null)
+            {
+                // The memory group is the one source of peak memory and OOM kills when memory is limited.
+                _finalPeak = limits.PeakMemory();
+                _finalOomKills = limits.OutOfMemoryKills();
+                if (leaf is null && !limits.TryRemove())
+                {
+                    limits.Kill();
+                    await ConditionWait.UntilAsync(limits.TryRemove, EmptyWait, time).ConfigureAwait(false);
+                }
+            }
+
             if (leaf is not null)
             {
                 // Common case: nothing is left, the leaf goes at once.
                 _finalCpu = leaf.CpuUsage();
-                _finalPeak = leaf.MemoryPeak();
+                _finalPeak ??= leaf.MemoryPeak();
                 if (leaf.TryRemove())
                 {
+                    await RemoveLimitGroupsAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -131,11 +164,23 @@ internal sealed class LinuxProcessTree(
 
                 _finalCpu = leaf.CpuUsage();
                 await ConditionWait.UntilAsync(leaf.TryRemove, EmptyWait, time).ConfigureAwait(false);
+                await RemoveLimitGroupsAsync().ConfigureAwait(false);
             }
         }
         finally
         {
+            terminal?.Dispose();
             Warden.Instance.Release(wardenRegistration);
+        }
+    }
+
+    /// <summary>Removes the v1 limit groups once the leaf is empty (every process of the tree was in both).</summary>
+    private async ValueTask RemoveLimitGroupsAsync()
+    {
+        if (limits is not null && !limits.TryRemove())
+        {
+            limits.Kill();
+            await ConditionWait.UntilAsync(limits.TryRemove, EmptyWait, time).ConfigureAwait(false);
         }
     }
 }

@@ -56,41 +56,72 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"Cgroup containment was required but is not available: {report.CgroupUnavailableReason}. Use ContainmentMode.Auto or ProcessGroup.");
         }
 
+        // Tree limits are run settings (the last stage's); every stage is held so it joins their groups before exec.
+        var terminalSize = pipeline.Last.PseudoTerminal;
+        if (terminalSize is not null && stages.Length > 1)
+        {
+            throw new UnsupportedException($"A pseudo-terminal was asked for a pipeline of {stages.Length} stages; only a single command can run in one.");
+        }
+
+        var limited = RunLimits.Wanted(pipeline.Last);
+        var hold = limited || stages.Any(SpawnAttributes.NeedsHold);
+        SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
+        var leafWanted = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable;
+        if (limited)
+        {
+            RunLimits.Validate(pipeline.Last, leafWanted);
+        }
+
         pipeline.First.Stdin.Claim();
         Warden.Instance.EnsureStarted();
-        var leaf = mode != ContainmentMode.ProcessGroup && report.CgroupAvailable ? CgroupHierarchy.CreateLeaf() : null;
-        var gate = leaf is null || ForceShim.Value ? null : CgroupGate.Instance;
+        var leaf = leafWanted ? CgroupHierarchy.CreateLeaf() : null;
+        RunLimits? limits = null;
+        // A stage held for its attributes goes through the gate, which then also puts it into the cgroup.
+        var gate = hold || (leaf is not null && !ForceShim.Value) ? CgroupGate.Instance : null;
 
         var toClose = new List<int>();
         var pids = new List<int>(stages.Length);
         int stdinParent = -1, stdoutParent = -1, stderrParent = -1;
         long wardenId = 0;
+        PseudoTerminal? terminal = null;
+        Stream? terminalInput = null;
+        Stream? terminalOutput = null;
         try
         {
-            int firstStdin;
-            if (pipeline.First.Stdin == StandardInput.Empty)
+            limits = limited ? RunLimits.Create(pipeline.Last, leaf) : null;
+            int firstStdin = -1;
+            var stderrChild = -1;
+            if (terminalSize is { } size)
             {
-                firstStdin = Pipes.OpenDevNull(write: false);
+                // The child's stdio is the terminal's slave, which it opens itself (see SpawnOne).
+                terminal = PseudoTerminal.Open(size);
             }
             else
             {
-                (stdinParent, firstStdin) = Pipes.CreateSocketPair();
-            }
+                if (pipeline.First.Stdin == StandardInput.Empty)
+                {
+                    firstStdin = Pipes.OpenDevNull(write: false);
+                }
+                else
+                {
+                    (stdinParent, firstStdin) = Pipes.CreateSocketPair();
+                }
 
-            toClose.Add(firstStdin);
-            (stderrParent, var stderrChild) = Pipes.CreateSocketPair();
-            toClose.Add(stderrChild);
+                toClose.Add(firstStdin);
+                (stderrParent, stderrChild) = Pipes.CreateSocketPair();
+                toClose.Add(stderrChild);
+            }
 
             var input = firstStdin;
             for (var i = 0; i < stages.Length; i++)
             {
-                int output;
+                var output = -1;
                 int nextInput = -1;
-                if (i == stages.Length - 1)
+                if (terminal is null && i == stages.Length - 1)
                 {
                     (stdoutParent, output) = Pipes.CreateSocketPair();
                 }
-                else
+                else if (terminal is null)
                 {
                     (nextInput, output) = Pipes.Create();
                     toClose.Add(nextInput);
@@ -98,37 +129,37 @@ internal static unsafe class LinuxSpawner
 
                 toClose.Add(output);
                 var stage = stages[i];
-                var argv = new List<string>(stage.Arguments.Length + 5);
-                if (leaf is null || gate is not null)
+                var pwd = ValueOf(environments[i], "PWD");
+                var argv = new List<string>(stage.Arguments.Length + 16) { stage.Program };
+                argv.AddRange(stage.Arguments);
+                var path = SpawnAttributes.Wrap(stage, argv, paths[i], pwd);
+                if (leaf is not null && gate is null)
                 {
-                    argv.Add(stage.Program);
-                }
-                else
-                {
-                    var pwd = ValueOf(environments[i], "PWD");
-                    argv.AddRange([Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd, paths[i]]);
+                    argv[0] = path;
+                    argv.InsertRange(0, [Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd]);
+                    path = Shell;
                 }
 
-                argv.AddRange(stage.Arguments);
                 var processGroup = pids.Count == 0 ? 0 : pids[0];
                 int pid;
-                if (leaf is not null && gate is not null)
+                if (gate is not null)
                 {
-                    var (stageInput, stageOutput, index) = (input, output, i);
+                    var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(paths[index], argv, environments[index], stageInput, stageOutput, stderrChild, stages[index].WorkingDirectory, processGroup, stages[index].Program, gate),
-                        leaf.ProcsFile,
-                        out var gateError);
-                    if (gateError is not null)
+                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath),
+                        leaf?.ProcsFile,
+                        hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
+                        out var failure);
+                    if (failure is not null)
                     {
                         pids.Add(pid);
-                        throw new ProcessIOException($"Could not put '{stage.Program}' into its cgroup: {gateError}.");
+                        throw failure;
                     }
                 }
                 else
                 {
-                    pid = SpawnOne(leaf is null ? paths[i] : Shell, argv, environments[i], input, output, stderrChild,
-                        stage.WorkingDirectory, processGroup, stage.Program, gate: null);
+                    pid = SpawnOne(path, argv, environments[i], input, output, stderrChild,
+                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null, terminal?.SlavePath);
                 }
 
                 pids.Add(pid);
@@ -147,6 +178,11 @@ internal static unsafe class LinuxSpawner
 
             Pipes.Close(stderrChild);
             toClose.Remove(stderrChild);
+            if (terminal is not null)
+            {
+                terminalInput = pipeline.First.Stdin == StandardInput.Empty ? null : terminal.OpenInput();
+                terminalOutput = terminal.StartOutput();
+            }
         }
         catch
         {
@@ -154,6 +190,7 @@ internal static unsafe class LinuxSpawner
             {
                 Libc.kill(-pids[0], 9);
                 leaf?.Kill();
+                limits?.Kill();
                 foreach (var pid in pids)
                 {
                     Libc.wait4(pid, out _, 0, out _);
@@ -174,6 +211,10 @@ internal static unsafe class LinuxSpawner
             Pipes.Close(stdoutParent);
             Pipes.Close(stderrParent);
             leaf?.TryRemove();
+            limits?.TryRemove();
+            terminalInput?.Dispose();
+            terminalOutput?.Dispose();
+            terminal?.Dispose();
             throw;
         }
 
@@ -182,10 +223,12 @@ internal static unsafe class LinuxSpawner
             [.. pids],
             exits,
             leaf,
+            limits,
+            terminal,
             wardenId,
-            stdinParent < 0 ? null : OpenSocket(stdinParent),
-            OpenSocket(stdoutParent),
-            OpenSocket(stderrParent),
+            terminal is not null ? terminalInput : stdinParent < 0 ? null : OpenSocket(stdinParent),
+            terminalOutput ?? OpenSocket(stdoutParent),
+            terminal is not null ? Stream.Null : OpenSocket(stderrParent),
             time);
     }
 
@@ -196,7 +239,7 @@ internal static unsafe class LinuxSpawner
         try
         {
             return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], [new("PATH", "/usr/local/bin:/usr/bin:/bin")],
-                stdinReadEnd, devNull, devNull, "/", 0, Shell, gate: null);
+                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null, terminalSlave: null);
         }
         finally
         {
@@ -220,7 +263,7 @@ internal static unsafe class LinuxSpawner
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, string program, CgroupGate? gate)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave)
     {
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];
@@ -235,9 +278,25 @@ internal static unsafe class LinuxSpawner
         Check(Libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
         try
         {
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
-            Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            if (terminalSlave is not null)
+            {
+                // After setsid (spawn attributes act before file actions), opening the slave without O_NOCTTY makes
+                // it the child's controlling terminal, with the child's group in the foreground.
+                fixed (byte* slave = terminalSlave)
+                {
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, 0, slave, OpenFlags.ReadWrite, 0), "addopen(terminal)");
+                }
+
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, 0, 1), "adddup2(terminal, stdout)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, 0, 2), "adddup2(terminal, stderr)");
+            }
+            else
+            {
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdin, 0), "adddup2(stdin)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stdout, 1), "adddup2(stdout)");
+                Check(Libc.posix_spawn_file_actions_adddup2(fileActions, stderr, 2), "adddup2(stderr)");
+            }
+
             if (gate is not null)
             {
                 // Held here, before exec, until the gate has moved this child into its cgroup.
@@ -258,7 +317,11 @@ internal static unsafe class LinuxSpawner
                 }
             }
 
-            Check(Libc.posix_spawnattr_setflags(attributes, Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK), "setflags");
+            // A new session also makes the child the leader of a new process group (pgid == pid), which is what the
+            // first stage gets otherwise; setpgid would fail for a session leader, so the two never go together.
+            var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK |
+                (newSession || terminalSlave is not null ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP));
+            Check(Libc.posix_spawnattr_setflags(attributes, flags), "setflags");
             Check(Libc.posix_spawnattr_setpgroup(attributes, processGroup), "setpgroup");
             Libc.sigfillset(defaultSignals);
             Check(Libc.posix_spawnattr_setsigdefault(attributes, defaultSignals), "setsigdefault");

@@ -59,7 +59,7 @@ internal static unsafe class Pipes
         }
     }
 
-    private static int AboveStdio(int fd)
+    internal static int AboveStdio(int fd)
     {
         if (fd > 2)
         {
