@@ -11,7 +11,7 @@ internal sealed class RecStartVerb : RecVerb
 
     private const string Notes = """
         Records every command this shell runs from the next one on, until 'tether rec stop'. One recording
-        per shell; recordings of shells that died are saved as recovered-… first.
+        per shell; recordings of shells that died are saved first, under their names, marked recovered.
 
         Exit codes: 0 recording; 1 already recording, the name is taken, or the shell cannot be told.
 
