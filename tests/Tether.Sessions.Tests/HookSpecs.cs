@@ -184,6 +184,27 @@ public sealed class HookSpecs
     }
 
     [ShellFact(ShellKind.Bash)]
+    public Task Bash_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Bash);
+
+    [ShellFact(ShellKind.Zsh)]
+    public Task Zsh_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Zsh);
+
+    [ShellFact(ShellKind.Fish)]
+    public Task Fish_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Fish);
+
+    private static async Task ExportsHooksMarkerAsync(ShellKind kind)
+    {
+        using var sandbox = new RecordingSandbox();
+        await using var shell = await InteractiveShell.StartAsync(kind, sandbox);
+        var seen = Path.Combine(sandbox.Root, "seen");
+
+        // Exported: a program the shell starts sees it.
+        await shell.RunAsync($"sh -c 'printf %s \"${RecordingShell.HooksVariable}\"' > '{seen}'");
+
+        Assert.Equal(shell.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), await File.ReadAllTextAsync(seen));
+    }
+
+    [ShellFact(ShellKind.Bash)]
     public async Task Bash_prompt_shows_a_marker_while_recording_unless_turned_off()
     {
         using var sandbox = new RecordingSandbox();

@@ -28,6 +28,11 @@ namespace Tether.Sessions;
 /// reads it with the shell parser, the same for all three shells), so no session holds a recording's own controls.
 /// </para>
 /// <para>
+/// <b>Loaded or not.</b> A shell that loaded the hooks exports <see cref="RecordingShell.HooksVariable"/> set to its
+/// own pid, so that <c>tether rec start</c> can refuse to "record" a shell that would save nothing; a child shell
+/// inherits the variable but has another pid.
+/// </para>
+/// <para>
 /// <b>The prompt.</b> While the shell records, <see cref="PromptMarker"/> is put in front of the prompt (bash
 /// <c>PS1</c>, zsh <c>PROMPT</c>, fish <c>fish_prompt</c>); <c>TETHER_REC_PROMPT=0</c> turns that off.
 /// </para>
