@@ -92,7 +92,7 @@ internal sealed class RecReplayVerb : RecVerb
         }
         catch (Exception e) when (IsLoadError(e))
         {
-            return Fail($"rec replay: {e.Message}");
+            return Fail($"rec replay: {Printable(Cause(e))}");
         }
 
         var total = session.Commands.Length;
@@ -137,7 +137,7 @@ internal sealed class RecReplayVerb : RecVerb
         }
         catch (ArgumentException e)
         {
-            return Fail($"rec replay: {e.Message}");
+            return Fail($"rec replay: {Printable(Cause(e))}");
         }
 
         int Count(ReplayStepKind kind) => report.Steps.Count(s => s.Kind == kind);

@@ -66,7 +66,7 @@ internal sealed class RecStartVerb : RecVerb
         }
         catch (Exception e) when (IsRecordingError(e))
         {
-            return Fail($"rec start: {e.Message}");
+            return Fail($"rec start: {Printable(Cause(e))}");
         }
     }
 
