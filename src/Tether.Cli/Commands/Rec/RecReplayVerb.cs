@@ -43,7 +43,7 @@ internal sealed class RecReplayVerb : RecVerb
         : base(context, "replay", "Run a recorded session again, command by command, skipping dangerous commands.", Usage, Notes)
     {
         var name = NameArgument();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, with danger findings; run nothing." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Run nothing; show what the real run would do, with danger findings, and exit as it would." };
         var step = new Option<bool>("--step") { Description = "Ask y/N before every command." };
         var from = new Option<string>("--from") { HelpName = "N", Description = "Start at command N (1 to the number of commands); earlier ones are skipped." };
         var skip = new Option<string[]>("--skip") { HelpName = "N[,N…]", Description = "Command numbers to skip, such as 3,5 (repeatable)." };
