@@ -69,6 +69,49 @@ public sealed class RecImportCommandSpecs : IDisposable
         Assert.StartsWith("tether: rec doctor: ", broken.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Import_of_a_directory_says_it_is_a_directory()
+    {
+        var directory = Directory.CreateDirectory(_temp.Child("histories")).FullName;
+
+        var (exitCode, stdout, stderr) = await RunAsync("rec", "import", directory);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"tether: rec import: cannot import '{directory}': it is a directory; give a shell history file, a script or a session file.", stderr.TrimEnd('\n'));
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
+    public async Task Import_of_a_binary_file_is_refused_with_one_line_and_saves_nothing()
+    {
+        var binary = _temp.Child("program");
+        var bytes = new byte[64 * 1024];
+        new Random(11).NextBytes(bytes);
+        await File.WriteAllBytesAsync(binary, bytes);
+
+        var (exitCode, stdout, stderr) = await RunAsync("rec", "import", binary);
+
+        Assert.Equal(1, exitCode);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains($"cannot import '{binary}': it is not text (", stderr, StringComparison.Ordinal);
+        Assert.Contains("bytes are NUL or not UTF-8", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+        Assert.False(Directory.Exists(_temp.Child("sessions")) && Directory.EnumerateFiles(_temp.Child("sessions")).Any());
+    }
+
+    [Fact]
+    public async Task Rename_to_an_invalid_name_says_what_a_valid_name_is_without_a_parameter_name()
+    {
+        var history = _temp.Child("build.sh");
+        await File.WriteAllTextAsync(history, "make\n");
+        Assert.Equal(0, (await RunAsync("rec", "import", history, "--name", "a")).ExitCode);
+
+        var (exitCode, _, stderr) = await RunAsync("rec", "rename", "a", "bad/name");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("tether: rec rename: the session name 'bad/name' cannot be used: a name cannot contain '/' (a session name is 1 to 200 characters, without '/' or control characters, and does not start with '.').", stderr.TrimEnd('\n'));
+    }
+
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var result = await Tool.RunChildAsync(args, new Dictionary<string, string?>

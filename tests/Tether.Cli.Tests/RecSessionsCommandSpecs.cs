@@ -273,6 +273,29 @@ public sealed class RecSessionsCommandSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_recovered_session_is_marked_recovered_by_list_and_show()
+    {
+        var id = Guid.NewGuid().ToString("D");
+        using (var writer = _store.Create(new SessionHeader { Id = id, Name = "deploy", Shell = "bash", Started = Start, Recovered = true }))
+        {
+            writer.Append(new RecordedCommand { Index = 0, Command = "make", Cwd = "/srv/app", Started = Start });
+            writer.Finish(new SessionFooter { Ended = Start, CommandCount = 1, Status = SessionStatus.Interrupted });
+        }
+
+        Record("ordinary", ["ls"]);
+
+        var list = await RunAsync("rec", "list");
+        var show = await RunAsync("rec", "show", "deploy");
+        var showJson = await RunAsync("rec", "show", "deploy", "--json");
+
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Matches(@"(?m)^deploy\s.*\srecovered\s*$", list.Stdout);
+        Assert.DoesNotMatch(@"(?m)^ordinary\s.*recovered", list.Stdout);
+        Assert.Contains("recovered (its shell died while recording)", show.StdoutLines[0], StringComparison.Ordinal);
+        Assert.True(System.Text.Json.JsonDocument.Parse(showJson.Stdout).RootElement.GetProperty("recovered").GetBoolean());
+    }
+
     /// <summary>Records a finished session in the store; returns its id.</summary>
     private string Record(string name, string[] commands, string[]? tags = null, int[]? exitCodes = null)
     {

@@ -52,6 +52,35 @@ public sealed class DangerConfigSpecs : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("preset", "\"danger.preset\" is not valid text")]
+    [InlineData("reason", "pattern 0's \"reason\" is not valid text")]
+    public void A_string_that_is_not_unicode_is_a_configuration_error_not_a_crash(string field, string expected)
+    {
+        var path = Path.Combine(_dir, "rec.json");
+        foreach (var bad in new byte[][] { [0xFF, 0xFE], "\\ud800"u8.ToArray() })
+        {
+            var value = field == "preset" ? bad : "x"u8.ToArray();
+            var reason = field == "reason" ? bad : "r"u8.ToArray();
+            File.WriteAllBytes(path, [
+                .. "{ \"danger\": { \"preset\": \""u8, .. (field == "preset" ? value : "strict"u8.ToArray()),
+                .. "\", \"patterns\": [ { \"id\": \"x\", \"pattern\": \"y\", \"reason\": \""u8, .. reason, .. "\" } ] } }"u8]);
+
+            var error = Assert.Throws<FormatException>(() => DangerConfig.Load(path));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_file_is_a_configuration_error()
+    {
+        var error = Assert.Throws<FormatException>(() => DangerConfig.Load(_dir, required: true));
+
+        Assert.Contains("is a directory", error.Message, StringComparison.Ordinal);
+    }
+
     private string Write(string content)
     {
         var path = Path.Combine(_dir, "rec.json");

@@ -151,6 +151,60 @@ public sealed class HookSpecs
     }
 
     [ShellFact(ShellKind.Bash)]
+    public Task Bash_leaves_every_tether_rec_invocation_out_of_the_recording() => LeavesRecVerbsOutAsync(ShellKind.Bash);
+
+    [ShellFact(ShellKind.Zsh)]
+    public Task Zsh_leaves_every_tether_rec_invocation_out_of_the_recording() => LeavesRecVerbsOutAsync(ShellKind.Zsh);
+
+    [ShellFact(ShellKind.Fish)]
+    public Task Fish_leaves_every_tether_rec_invocation_out_of_the_recording() => LeavesRecVerbsOutAsync(ShellKind.Fish);
+
+    private static async Task LeavesRecVerbsOutAsync(ShellKind kind)
+    {
+        using var sandbox = new RecordingSandbox();
+        sandbox.InstallFakeTether();
+        var recorder = sandbox.Recorder();
+        await using var shell = await InteractiveShell.StartAsync(kind, sandbox);
+        recorder.Start(shell.Pid, "work", shell.Name);
+        var fullPath = Path.Combine(sandbox.Bin, "tether");
+
+        await shell.RunAsync("echo one");
+        await shell.RunAsync("tether rec status");
+        await shell.RunAsync("command tether rec list --json");
+        await shell.RunAsync($"'{fullPath}' rec status");
+        await shell.RunAsync("env TETHER_REC_PROMPT=0 tether rec show work; tether rec list");
+        await shell.RunAsync("tether --help");
+        await shell.RunAsync("echo tether rec status");
+        await shell.RunAsync("echo two");
+        Assert.Equal(4, recorder.Status(shell.Pid)?.CommandCount); // status, too, counts only the work
+        recorder.Stop(shell.Pid);
+
+        Assert.Equal(["echo one", "tether --help", "echo tether rec status", "echo two"],
+            sandbox.Store.Load("work").Session.Commands.Select(c => c.Command));
+    }
+
+    [ShellFact(ShellKind.Bash)]
+    public Task Bash_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Bash);
+
+    [ShellFact(ShellKind.Zsh)]
+    public Task Zsh_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Zsh);
+
+    [ShellFact(ShellKind.Fish)]
+    public Task Fish_exports_its_own_pid_as_the_sign_that_it_has_the_hooks() => ExportsHooksMarkerAsync(ShellKind.Fish);
+
+    private static async Task ExportsHooksMarkerAsync(ShellKind kind)
+    {
+        using var sandbox = new RecordingSandbox();
+        await using var shell = await InteractiveShell.StartAsync(kind, sandbox);
+        var seen = Path.Combine(sandbox.Root, "seen");
+
+        // Exported: a program the shell starts sees it.
+        await shell.RunAsync($"sh -c 'printf %s \"${RecordingShell.HooksVariable}\"' > '{seen}'");
+
+        Assert.Equal(shell.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), await File.ReadAllTextAsync(seen));
+    }
+
+    [ShellFact(ShellKind.Bash)]
     public async Task Bash_prompt_shows_a_marker_while_recording_unless_turned_off()
     {
         using var sandbox = new RecordingSandbox();

@@ -164,6 +164,50 @@ public sealed class ImportSpecs : IDisposable
     }
 
     [Fact]
+    public void A_binary_file_is_refused_as_not_text()
+    {
+        var path = Path.Combine(_temp, "program");
+        var bytes = new byte[4096];
+        new Random(7).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+
+        var detect = Assert.Throws<ImportException>(() => SessionImporter.Detect(path));
+        var import = Assert.Throws<ImportException>(() => SessionImporter.Import(path, Options with { Format = ImportFormat.Script }));
+
+        Assert.StartsWith("it is not text (", detect.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("it is not text (", import.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_of_nul_bytes_is_not_text()
+    {
+        var path = Path.Combine(_temp, "zeros");
+        File.WriteAllBytes(path, new byte[100]);
+
+        Assert.StartsWith("it is not text (100 of its 100 bytes", Assert.Throws<ImportException>(() => SessionImporter.Import(path, Options)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_history_with_a_few_stray_bytes_or_zsh_metafied_text_is_still_text()
+    {
+        // One Latin-1 line among many, and a zsh history whose non-ASCII text is all metafied (0x83 before a byte).
+        var latin1 = Path.Combine(_temp, "old.sh");
+        File.WriteAllBytes(latin1, [.. Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("make test\n", 20))), .. "echo caf"u8, 0xE9, (byte)'\n']);
+        var metafied = new List<byte>(Encoding.ASCII.GetBytes(": 1700000000:0;echo "));
+        foreach (var b in Encoding.UTF8.GetBytes("ünïcødé ünïcødé ünïcødé"))
+        {
+            metafied.AddRange(b >= 0x83 ? [0x83, (byte)(b ^ 0x20)] : [b]);
+        }
+
+        metafied.Add((byte)'\n');
+        var zsh = Path.Combine(_temp, ".zsh_history");
+        File.WriteAllBytes(zsh, [.. metafied]);
+
+        Assert.Equal(21, SessionImporter.Import(latin1, Options).Commands.Length);
+        Assert.Equal("echo ünïcødé ünïcødé ünïcødé", Assert.Single(SessionImporter.Import(zsh, Options).Commands).Command);
+    }
+
+    [Fact]
     public void A_file_without_commands_is_an_error()
     {
         var path = Write("empty.sh", "#!/bin/sh\n# nothing\n\n");

@@ -171,7 +171,7 @@ public sealed class RecordingSpecs
     }
 
     [ShellFact(ShellKind.Bash)]
-    public async Task A_killed_shell_is_recovered_as_recovered_with_its_commands_and_an_interrupted_footer()
+    public async Task A_killed_shell_is_recovered_under_its_name_marked_recovered_with_its_commands_and_an_interrupted_footer()
     {
         using var sandbox = new RecordingSandbox();
         var clock = VirtualClock.Create();
@@ -186,8 +186,8 @@ public sealed class RecordingSpecs
 
         var outcome = Assert.Single(stale);
         Assert.Equal((shell.Pid, "doomed", StaleOutcome.Saved), (outcome.ShellPid, outcome.Name, outcome.Outcome));
-        Assert.Equal("recovered-2030-01-01-000000", outcome.Saved?.Name); // the recording's start, in the local zone
-        var session = sandbox.Store.Load("recovered-2030-01-01-000000").Session;
+        Assert.Equal("doomed", outcome.Saved?.Name);
+        var session = sandbox.Store.Load("doomed").Session;
         Assert.Equal(started.Id, session.Id);
         Assert.True(session.Header.Recovered);
         Assert.Equal(["echo one", "false"], session.Commands.Select(c => c.Command));
@@ -268,10 +268,28 @@ public sealed class RecordingSpecs
 
         var started = recorder.Start(Me, "now", "bash"); // recovers the earlier one first
 
-        var recovered = sandbox.Store.List().Single(s => s.Name?.StartsWith("recovered-", StringComparison.Ordinal) == true);
+        var recovered = sandbox.Store.List().Single(s => s.Recovered);
+        Assert.Equal("earlier", recovered.Name);
         Assert.Equal(["echo earlier"], sandbox.Store.Load(recovered.Name!).Session.Commands.Select(c => c.Command));
         Assert.Equal("now", started.Name);
         Assert.Equal([$"{me.Key}.active", $"{me.Key}.spool"], sandbox.StateFiles());
+    }
+
+    [Fact]
+    public void A_recording_whose_state_file_is_unreadable_is_recovered_as_recovered_at_its_first_commands_start()
+    {
+        using var sandbox = new RecordingSandbox();
+        var recorder = sandbox.Recorder(VirtualClock.Create());
+        var me = ShellProcess.TryFind(Me)!.Value;
+        var earlier = new ShellProcess(Me, me.StartTime - 1);
+        PlantRecording(sandbox, earlier, "lost", "B\t1893456000\t/\techo lost\nE\t1893456001\t0\n");
+        File.WriteAllText(Path.Combine(sandbox.StateDirectory, earlier.Key + ".active"), "not json");
+
+        var outcome = Assert.Single(recorder.RecoverStale());
+
+        Assert.Equal((StaleOutcome.Saved, null), (outcome.Outcome, outcome.Name));
+        Assert.Equal("recovered-2030-01-01-000000", outcome.Saved?.Name); // the first command's start, in the local zone
+        Assert.True(sandbox.Store.Load("recovered-2030-01-01-000000").Session.Header.Recovered);
     }
 
     [Fact]

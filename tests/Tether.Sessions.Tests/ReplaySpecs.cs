@@ -111,12 +111,49 @@ public sealed class ReplaySpecs : IDisposable
     {
         var session = Session(("touch nothing", _dir), ("sudo rm -rf /", _dir));
 
-        var report = await new SessionReplayer().ReplayAsync(session, new ReplayOptions { DryRun = true }).Soon();
+        // Allow: the one policy under which a dangerous command would run, so the dry run says it would.
+        var report = await new SessionReplayer().ReplayAsync(session, new ReplayOptions { DryRun = true, Danger = DangerPolicy.Allow }).Soon();
 
         Assert.False(File.Exists(Path.Combine(_dir, "nothing")));
         Assert.All(report.Steps, s => Assert.Equal(ReplayStepKind.WouldRun, s.Kind));
         Assert.Empty(report.Steps[0].Findings);
         Assert.NotEmpty(report.Steps[1].Findings);
+    }
+
+    [Theory]
+    [InlineData(DangerPolicy.Skip)]
+    [InlineData(DangerPolicy.Abort)]
+    [InlineData(DangerPolicy.Ask)]
+    [InlineData(DangerPolicy.Allow)]
+    public async Task A_dry_run_takes_every_decision_the_real_run_takes(DangerPolicy policy)
+    {
+        var victim = Directory.CreateDirectory(Path.Combine(_dir, "victim")).FullName;
+        var session = Session(("touch one", _dir), ("rm -rf victim", _dir), ("touch two", _dir), ("touch three", _dir));
+        var options = new ReplayOptions { Danger = policy, Skip = [3], Confirm = (_, _) => Task.FromResult(false) };
+
+        var dry = await new SessionReplayer().ReplayAsync(session, options with { DryRun = true }).Soon();
+        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.True(Directory.Exists(victim));
+        var real = await new SessionReplayer().ReplayAsync(session, options).Soon();
+
+        static ReplayStepKind Predicted(ReplayStepKind kind) => kind == ReplayStepKind.Succeeded ? ReplayStepKind.WouldRun : kind;
+        // Why a command is skipped or not run is the same text; one that would run names its dangers (run, it has none).
+        Assert.Equal(real.Steps.Select(s => (Predicted(s.Kind), s.Kind == ReplayStepKind.Succeeded ? null : s.Reason)),
+            dry.Steps.Select(s => (s.Kind, s.Kind == ReplayStepKind.WouldRun ? null : s.Reason)));
+        Assert.Equal((real.Aborted, real.Succeeded), (dry.Aborted, dry.Succeeded));
+        Assert.Equal(policy == DangerPolicy.Allow, !Directory.Exists(victim));
+    }
+
+    [Fact]
+    public async Task A_dry_run_without_a_way_to_ask_says_a_command_would_run_if_the_answer_is_yes()
+    {
+        var session = Session(("touch one", _dir));
+
+        var report = await new SessionReplayer().ReplayAsync(session, new ReplayOptions { DryRun = true, Step = true }).Soon();
+
+        var step = Assert.Single(report.Steps);
+        Assert.Equal((ReplayStepKind.WouldRun, "if the answer is yes"), (step.Kind, step.Reason));
+        Assert.Empty(Directory.GetFiles(_dir));
     }
 
     [Fact]

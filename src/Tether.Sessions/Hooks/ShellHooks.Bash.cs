@@ -145,6 +145,8 @@ public static partial class ShellHooks
                 PROMPT_COMMAND=__tether_rec_precmd${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
             fi
             [[ ${PS0-} == *"$__tether_rec_ps0"* ]] || PS0=$__tether_rec_ps0${PS0-}
+            # Tells `tether rec start`, however it is run, that this very shell (not a child that inherits it) has hooks.
+            export TETHER_REC_HOOKS=$$
         }
         __tether_rec_install
         unset -f __tether_rec_install

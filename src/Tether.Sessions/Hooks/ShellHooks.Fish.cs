@@ -19,6 +19,8 @@ public static partial class ShellHooks
             set -g __tether_rec_marker '[rec] '
             set -g __tether_rec_pending
             set -g __tether_rec_t0
+            # Tells `tether rec start`, however it is run, that this very shell (not a child that inherits it) has hooks.
+            set -gx TETHER_REC_HOOKS $fish_pid
 
             # Escapes a field of the spool: \\ \t \n \r.
             function __tether_rec_escape

@@ -88,6 +88,8 @@ public static partial class ShellHooks
         add-zsh-hook preexec __tether_rec_preexec
         add-zsh-hook precmd __tether_rec_precmd
         precmd_functions=(__tether_rec_precmd ${precmd_functions:#__tether_rec_precmd})
+        # Tells `tether rec start`, however it is run, that this very shell (not a child that inherits it) has hooks.
+        export TETHER_REC_HOOKS=$$
         fi
         unset __tether_rec_stat
 

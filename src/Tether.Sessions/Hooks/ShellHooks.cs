@@ -22,7 +22,15 @@ namespace Tether.Sessions;
 /// <b>The <c>tether</c> function.</b> The script defines a <c>tether</c> shell function that runs the tool with
 /// <c>TETHER_REC_SHELL_PID</c>, <c>TETHER_REC_SHELL</c> and <c>TETHER_REC_DIR</c> set for <c>tether rec …</c>
 /// (<see cref="RecordingShell"/>), so the tool knows which shell it acts on however it is started; for
-/// <c>tether rec stop</c> it also marks the stop command itself as not part of the recording.
+/// <c>tether rec stop</c> it also marks the stop command itself as not part of the recording. Every other
+/// <c>tether rec …</c> line — however it is run: through the function, <c>command tether rec</c>, a path to the
+/// program — is written to the spool like any line and left out when the spool is read (<see cref="Recorder"/>
+/// reads it with the shell parser, the same for all three shells), so no session holds a recording's own controls.
+/// </para>
+/// <para>
+/// <b>Loaded or not.</b> A shell that loaded the hooks exports <see cref="RecordingShell.HooksVariable"/> set to its
+/// own pid, so that <c>tether rec start</c> can refuse to "record" a shell that would save nothing; a child shell
+/// inherits the variable but has another pid.
 /// </para>
 /// <para>
 /// <b>The prompt.</b> While the shell records, <see cref="PromptMarker"/> is put in front of the prompt (bash

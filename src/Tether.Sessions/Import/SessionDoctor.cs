@@ -46,7 +46,7 @@ public sealed record DoctorOptions
 public static class SessionDoctor
 {
     /// <summary>The variable a shell with the hooks loaded is recognised by, besides the start-up files.</summary>
-    public const string HooksVariable = "TETHER_REC_HOOKS";
+    public const string HooksVariable = RecordingShell.HooksVariable;
 
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
                                               | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;

@@ -37,15 +37,17 @@ public static partial class SessionImporter
     /// of a history file (<c>.bash_history</c>, <c>.zsh_history</c>, <c>.histfile</c>, <c>fish_history</c>); otherwise
     /// a script.
     /// </summary>
+    /// <exception cref="ImportException">It is a directory, does not exist, may not be read, or is not text.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static ImportFormat Detect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Detect(Path.GetFileName(path), Lines(Decode(File.ReadAllBytes(path))));
+        return Detect(Path.GetFileName(path), Lines(Decode(ImportInput.Read(path, Unmetafy))));
     }
 
     /// <summary>Reads <paramref name="path"/> as a session (not saved anywhere). A non-session file gets a new id.</summary>
-    /// <exception cref="ImportException">The file holds no command.</exception>
+    /// <exception cref="ImportException">The file holds no command, is a directory, does not exist, may not be read, or
+    /// is not text (more than one byte in fifty NUL or not UTF-8).</exception>
     /// <exception cref="SessionFormatException">It was taken for a session file and has no readable header.</exception>
     /// <exception cref="SessionNameException">The name is not acceptable.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -54,12 +56,7 @@ public static partial class SessionImporter
         ArgumentNullException.ThrowIfNull(path);
         options ??= new ImportOptions();
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new ImportException(path, "it is a directory");
-        }
-
-        var bytes = File.ReadAllBytes(full);
+        var bytes = ImportInput.Read(path, Unmetafy);
         var text = Decode(bytes);
         var lines = Lines(text);
         var format = options.Format ?? Detect(Path.GetFileName(full), lines);

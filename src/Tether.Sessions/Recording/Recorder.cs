@@ -37,8 +37,9 @@ namespace Tether.Sessions;
 /// <para>
 /// <b>Stale recovery.</b> A recording whose shell died (or whose recording file predates this boot) is stale.
 /// <see cref="RecoverStale"/> (also run by every <see cref="Start"/>) saves a stale recording that holds at least one
-/// command as <c>recovered-YYYY-MM-DD-HHMMSS</c> — the time the recording started, in the local time zone of
-/// <see cref="TimeProvider"/> — with <see cref="SessionHeader.Recovered"/> set and an
+/// command under the name it was recording under (the next free <c>-N</c> variant if that is taken meanwhile; as
+/// <c>recovered-YYYY-MM-DD-HHMMSS</c>, the time the recording started in the local time zone of
+/// <see cref="TimeProvider"/>, when its recording file cannot be read) with <see cref="SessionHeader.Recovered"/> set and an
 /// <see cref="SessionStatus.Interrupted"/> footer whose end is the last command's end; a stale recording without
 /// commands is discarded. A command that was running when the shell died is kept, without end, exit code or duration.
 /// Only a stale recording's own files are removed; a recording made in another PID namespace is left alone (its pids
@@ -308,7 +309,10 @@ public sealed class Recorder
         var recording = active ?? Reconstruct(shell, spool);
         var last = spool.Commands[^1];
         var alreadySaved = IsFinishedInStore(recording.Id);
-        var saved = Save(recording, spool, "recovered-" + Stamp(recording.Started), SessionStatus.Interrupted, recovered: true, ended: last.Ended ?? last.Started);
+        // It keeps the name it was recording under (the header's recovered flag says what happened); only a recording
+        // whose state file is unreadable, and so whose name is lost, is named after the time it started.
+        var name = active?.Name ?? "recovered-" + Stamp(recording.Started);
+        var saved = Save(recording, spool, name, SessionStatus.Interrupted, recovered: true, ended: last.Ended ?? last.Started);
         RemoveState(shell.Key, path);
         return new StaleRecording(shell.Pid, active?.Name, alreadySaved ? StaleOutcome.AlreadySaved : StaleOutcome.Saved, saved);
     }
@@ -355,10 +359,12 @@ public sealed class Recorder
 
     private SessionWriter Create(ActiveFile recording, string wantedName, bool recovered)
     {
+        // The recording being saved does not compete for its own name (a stale one's state file is still there).
+        List<ActiveFile> Others() => LiveRecordings().Where(r => r.Id != recording.Id).ToList();
         var header = new SessionHeader
         {
             Id = recording.Id,
-            Name = UniqueName(wantedName, LiveRecordings()),
+            Name = UniqueName(wantedName, Others()),
             Shell = recording.Shell.Length > 0 ? recording.Shell : null,
             Os = "linux",
             Hostname = recording.Hostname,
@@ -376,7 +382,7 @@ public sealed class Recorder
             catch (SessionExistsException e) when (!e.IsId && attempt < 100)
             {
                 // Taken between the check and the create (by a process that does not hold our lock): the next variant.
-                header = header with { Name = UniqueName(wantedName, LiveRecordings(), after: header.Name) };
+                header = header with { Name = UniqueName(wantedName, Others(), after: header.Name) };
             }
         }
     }

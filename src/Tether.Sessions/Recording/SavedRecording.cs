@@ -2,7 +2,8 @@ namespace Tether.Sessions;
 
 /// <summary>A recording that was written to the session store, by <see cref="Recorder.Stop"/> or by stale recovery.</summary>
 /// <param name="Name">The session's name in the store. It differs from the name asked for when that name was taken
-/// meanwhile (a <c>-2</c>, <c>-3</c>, … suffix is added), and is <c>recovered-…</c> for a recovered recording.</param>
+/// meanwhile (a <c>-2</c>, <c>-3</c>, … suffix is added); a recovered recording keeps its name too, and is <c>recovered-…</c>
+/// only when its state file (and so its name) could not be read.</param>
 /// <param name="Id">The session's id.</param>
 /// <param name="Path">The session file.</param>
 /// <param name="CommandCount">The commands saved.</param>

@@ -20,6 +20,11 @@ namespace Tether.Sessions;
 ///                                              the recording: the shell function writes it)
 /// </code>
 /// <para>
+/// A <c>B</c> line whose command only runs <c>tether rec …</c> (however it is written: <see cref="RecVerbLine"/>) is
+/// read and left out, with the <c>E</c> or <c>D</c> that follows it: starting, querying or stopping a recording is not
+/// part of the work it records, and would break a replay or an exported script.
+/// </para>
+/// <para>
 /// <c>started</c> and <c>ended</c> are seconds since the Unix epoch with an optional fraction after a <c>.</c> or a
 /// <c>,</c> (bash prints <c>$EPOCHREALTIME</c> with the locale's decimal separator); digits beyond the seventh
 /// fractional digit are ignored. <c>exit-code</c> is a non-negative integer (<c>$?</c>, <c>$status</c>).
@@ -54,6 +59,7 @@ internal static class Spool
         var commands = ImmutableArray.CreateBuilder<RecordedCommand>();
         var problems = new List<SessionProblem>();
         RecordedCommand? open = null;
+        var dropped = false; // the last B was a `tether rec …` line, left out of the recording
         var lineNumber = 0;
 
         void Close(RecordedCommand? ended = null)
@@ -84,7 +90,12 @@ internal static class Spool
                         Close();
                     }
 
-                    open = new RecordedCommand { Index = 0, Started = started, Cwd = Unescape(fields[2]), Command = Unescape(fields[3]) };
+                    var typed = Unescape(fields[3]);
+                    dropped = RecVerbLine.IsRecOnly(typed);
+                    open = dropped ? null : new RecordedCommand { Index = 0, Started = started, Cwd = Unescape(fields[2]), Command = typed };
+                    break;
+                case "E" or "D" when open is null && dropped:
+                    dropped = false; // the end (or the shell function's drop) of a `tether rec …` line left out
                     break;
                 case "E" when fields.Length == 3 && TryParseTime(fields[1], out var ended)
                                                  && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var exitCode):

@@ -12,8 +12,8 @@ public sealed record StaleRecording(int ShellPid, string? Name, StaleOutcome Out
 /// <summary>What became of a stale recording.</summary>
 public enum StaleOutcome
 {
-    /// <summary>It held at least one command and was saved as <c>recovered-YYYY-MM-DD-HHMMSS</c>, flagged recovered,
-    /// with an <see cref="SessionStatus.Interrupted"/> footer.</summary>
+    /// <summary>It held at least one command and was saved under its name (<c>recovered-YYYY-MM-DD-HHMMSS</c> when the
+    /// name was lost with its state file), flagged recovered, with an <see cref="SessionStatus.Interrupted"/> footer.</summary>
     Saved,
 
     /// <summary>It held no command: its state files were removed and nothing was saved.</summary>

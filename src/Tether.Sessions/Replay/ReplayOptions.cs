@@ -31,7 +31,12 @@ public enum ReplayDirectory
 /// <summary>How to replay a session.</summary>
 public sealed record ReplayOptions
 {
-    /// <summary>Show what would run, with danger findings, and run nothing.</summary>
+    /// <summary>
+    /// Run nothing, and report what the real run would do: every decision (<c>--from</c>, skips, the danger policy,
+    /// abort, the answers of <see cref="Confirm"/>) is taken exactly as in a real run; only running the command is left
+    /// out, so a step that would run is <see cref="ReplayStepKind.WouldRun"/>. Without <see cref="Confirm"/>, a step
+    /// that would be asked about is reported as <see cref="ReplayStepKind.WouldRun"/> "if the answer is yes".
+    /// </summary>
     public bool DryRun { get; init; }
 
     /// <summary>Ask (through <see cref="Confirm"/>) before every command.</summary>
@@ -63,6 +68,12 @@ public sealed record ReplayOptions
     /// true runs it. Required for those modes.
     /// </summary>
     public Func<ReplayPrompt, CancellationToken, Task<bool>>? Confirm { get; init; }
+
+    /// <summary>
+    /// Called just before a command starts (after every decision to run it), so that a caller can announce it before
+    /// the command's own output streams to <see cref="Stdout"/>; not called in a dry run.
+    /// </summary>
+    public Action<ReplayPrompt>? Starting { get; init; }
 
     /// <summary>The shell that runs each command line (a recorded line is shell text) [default: /bin/bash].</summary>
     public string Shell { get; init; } = "/bin/bash";

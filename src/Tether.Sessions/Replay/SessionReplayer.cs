@@ -45,8 +45,9 @@ public sealed class SessionReplayer
             onStep?.Invoke(step);
         }
 
-        // Abort: everything is checked before anything runs.
-        if (options.Danger == DangerPolicy.Abort && !options.DryRun && plan.Any(p => p.Findings.Count > 0 && !SkippedByChoice(p.Number, p.Command.Command, options, patterns)))
+        // Abort: everything is checked before anything runs. A dry run takes every decision below exactly as the real
+        // run does and only leaves out running the command, so what it reports is what the real run would do.
+        if (options.Danger == DangerPolicy.Abort && plan.Any(p => p.Findings.Count > 0 && !SkippedByChoice(p.Number, p.Command.Command, options, patterns)))
         {
             foreach (var p in plan)
             {
@@ -73,25 +74,35 @@ public sealed class SessionReplayer
                 continue;
             }
 
-            if (options.DryRun)
+            var danger = p.Findings.Count > 0 ? "dangerous: " + string.Join("; ", p.Findings) : null;
+            if (danger is not null && options.Danger == DangerPolicy.Skip)
             {
-                Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.WouldRun, p.Findings.Count > 0 ? "dangerous: " + string.Join("; ", p.Findings) : null, null, p.Findings));
+                Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.Skipped, danger, null, p.Findings));
                 continue;
             }
 
-            if (p.Findings.Count > 0 && options.Danger == DangerPolicy.Skip)
+            var prompt = new ReplayPrompt(p.Number, line, p.Directory, p.Findings);
+            var ask = options.Step || (danger is not null && options.Danger == DangerPolicy.Ask);
+            if (ask && options.Confirm is null)
             {
-                Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.Skipped, "dangerous: " + string.Join("; ", p.Findings), null, p.Findings));
+                // A dry run with nobody to predict the answer: the real run would ask here.
+                Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.WouldRun, danger is null ? "if the answer is yes" : $"if the answer is yes; {danger}", null, p.Findings));
                 continue;
             }
 
-            var ask = options.Step || (p.Findings.Count > 0 && options.Danger == DangerPolicy.Ask);
-            if (ask && !await options.Confirm!(new ReplayPrompt(p.Number, line, p.Directory, p.Findings), cancellationToken).ConfigureAwait(false))
+            if (ask && !await options.Confirm!(prompt, cancellationToken).ConfigureAwait(false))
             {
                 Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.Skipped, "declined", null, p.Findings));
                 continue;
             }
 
+            if (options.DryRun)
+            {
+                Report(new ReplayStep(p.Number, line, p.Directory, ReplayStepKind.WouldRun, danger, null, p.Findings));
+                continue;
+            }
+
+            options.Starting?.Invoke(prompt);
             var (step, cancelled) = await RunAsync(p.Number, line, p.Directory, p.Findings, options, cancellationToken).ConfigureAwait(false);
             Report(step);
             if (cancelled)

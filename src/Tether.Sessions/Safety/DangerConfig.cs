@@ -44,6 +44,11 @@ public static class DangerConfig
     public static DangerRules Load(string path, DangerPreset? preset = null, bool required = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new FormatException($"The danger configuration '{path}' is a directory; give the JSON file.");
+        }
+
         if (!File.Exists(path))
         {
             if (required)
@@ -60,10 +65,20 @@ public static class DangerConfig
             throw new FormatException($"The danger configuration '{path}' is larger than {MaxBytes / 1024} KiB.");
         }
 
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"The danger configuration '{path}' cannot be read ({(e is UnauthorizedAccessException ? "permission denied" : e.Message)}).", e);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
@@ -91,7 +106,7 @@ public static class DangerConfig
         var filePreset = DangerPreset.Moderate;
         if (danger.TryGetProperty("preset", out var presetElement))
         {
-            filePreset = presetElement.ValueKind == JsonValueKind.String && Enum.TryParse<DangerPreset>(presetElement.GetString(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            filePreset = StringOf(presetElement, path, "\"danger.preset\"") is { } presetName && Enum.TryParse<DangerPreset>(presetName, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
                 : throw Invalid(path, "\"danger.preset\" must be \"minimal\", \"moderate\" or \"strict\"");
         }
@@ -123,9 +138,47 @@ public static class DangerConfig
     }
 
     private static string Text(JsonElement item, string name, int index, string path) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && StringOf(value, path, $"pattern {index}'s \"{name}\"") is { Length: > 0 } text
             ? text
             : throw Invalid(path, $"pattern {index} needs a non-empty string \"{name}\"");
+
+    /// <summary>A JSON string's text; null when it is not a string. The file is the user's: a string that is not
+    /// Unicode (invalid UTF-8, a lone surrogate escape such as <c>\ud800</c>) is a configuration error, not a crash.</summary>
+    private static string? StringOf(JsonElement value, string path, string what)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotText(path, what); // invalid UTF-8 cannot be transcoded
+        }
+
+        // An escaped lone surrogate decodes without complaint; it is no more text than an invalid byte.
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw NotText(path, what);
+            }
+        }
+
+        return text;
+    }
+
+    private static FormatException NotText(string path, string what) =>
+        Invalid(path, $"{what} is not valid text (invalid UTF-8, or an escape such as \\ud800 that is half a character)");
 
     private static FormatException Invalid(string path, string what) => new($"The danger configuration '{path}': {what}.");
 }

@@ -25,7 +25,7 @@ internal static class SessionNames
 
         if (reason is not null)
         {
-            throw new SessionNameException("session name", name, reason, paramName);
+            throw new SessionNameException("session name", name, reason + $" (a session name is 1 to {MaxNameLength} characters, without '/' or control characters, and does not start with '.')", paramName);
         }
     }
 

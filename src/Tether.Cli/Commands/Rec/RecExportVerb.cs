@@ -67,7 +67,7 @@ internal sealed class RecExportVerb : RecVerb
         }
         catch (Exception e) when (IsLoadError(e) || e is UnexportableSessionException)
         {
-            return Fail($"rec export: {e.Message}");
+            return Fail($"rec export: {Printable(Cause(e))}");
         }
 
         if (output is null)
@@ -83,7 +83,7 @@ internal sealed class RecExportVerb : RecVerb
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Fail($"rec export: cannot write '{output}': {e.Message}");
+                return Fail($"rec export: cannot write '{output}': {Printable(Cause(e))}");
             }
         }
 

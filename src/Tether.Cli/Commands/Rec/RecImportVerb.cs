@@ -79,7 +79,7 @@ internal sealed class RecImportVerb : RecVerb
         catch (Exception e) when (e is ImportException or SessionFormatException or SessionExistsException or SessionNameException
                                       or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            return Fail("rec import: " + e.Message);
+            return Fail("rec import: " + Printable(Cause(e)));
         }
     }
 }

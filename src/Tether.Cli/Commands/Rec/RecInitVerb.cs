@@ -39,7 +39,7 @@ internal sealed class RecInitVerb : RecVerb
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
-                return Fail($"rec init: {e.Message}");
+                return Fail($"rec init: {Printable(Cause(e))}");
             }
 
             Console.Out.Write(script);

@@ -91,7 +91,7 @@ internal sealed class RecListVerb : RecVerb
         foreach (var s in sessions)
         {
             var tags = string.Join(",", s.Tags.Select(Printable));
-            WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Printable(s.Name!).PadRight(width)}  {IdPrefix(s.Id),-8}  {TimeText(s.Started),-16}  {s.CommandCount,8}  {StatusText(s.Status),-11}  {tags}").TrimEnd());
+            WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Printable(s.Name!).PadRight(width)}  {IdPrefix(s.Id),-8}  {TimeText(s.Started),-16}  {s.CommandCount,8}  {(s.Recovered ? "recovered" : StatusText(s.Status)),-11}  {tags}").TrimEnd());
         }
 
         return ExitCodes.Success;

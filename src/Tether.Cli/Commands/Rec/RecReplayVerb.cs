@@ -20,6 +20,11 @@ internal sealed class RecReplayVerb : RecVerb
         (abort), are asked about (ask) or run (allow). --step and --danger ask read y/N from the terminal;
         when stdin is not a terminal, a line of it is the answer, and no answer means no.
 
+        --dry-run takes every decision the real run would take (--from, skips, --danger, the answers read
+        from a stdin that is not a terminal) and runs nothing, so its lines, counts and exit code are the
+        real run's; only whether a command would fail cannot be known. At a terminal it asks nothing: a
+        command the real run would ask about "would run (if the answer is yes)".
+
         Exit codes: 0 every command that ran succeeded (skips are fine); 1 a command failed, did not run
         after --stop-on-error, or --danger abort found a dangerous command; 2 a usage error; 130 interrupted.
 
@@ -38,9 +43,9 @@ internal sealed class RecReplayVerb : RecVerb
         : base(context, "replay", "Run a recorded session again, command by command, skipping dangerous commands.", Usage, Notes)
     {
         var name = NameArgument();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would run, with danger findings; run nothing." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Run nothing; show what the real run would do, with danger findings, and exit as it would." };
         var step = new Option<bool>("--step") { Description = "Ask y/N before every command." };
-        var from = new Option<string>("--from") { HelpName = "N", Description = "Start at command N (1-based); earlier ones are skipped." };
+        var from = new Option<string>("--from") { HelpName = "N", Description = "Start at command N (1 to the number of commands); earlier ones are skipped." };
         var skip = new Option<string[]>("--skip") { HelpName = "N[,N…]", Description = "Command numbers to skip, such as 3,5 (repeatable)." };
         var skipPattern = new Option<string[]>("--skip-pattern") { HelpName = "GLOB", Description = "Skip commands whose whole line matches GLOB (* ? […]; repeatable)." };
         var cwd = new Option<string>("--cwd") { HelpName = "recorded|current", Description = "Run each command in its recorded directory or in the current one [default: recorded]." };
@@ -74,11 +79,11 @@ internal sealed class RecReplayVerb : RecVerb
                 Danger = ReplayDanger(parse.GetValue(danger)),
                 Rules = ReplayRules(parse.GetValue(preset), parse.GetValue(dangerConfig)),
             };
-            return ReplayAsync(parse.GetValue(name)!, options, parse.GetValue(json));
+            return ReplayAsync(parse.GetValue(name)!, options, parse.GetValue(from) is not null, parse.GetValue(json));
         });
     }
 
-    private async Task<int> ReplayAsync(string name, ReplayOptions options, bool json)
+    private async Task<int> ReplayAsync(string name, ReplayOptions options, bool fromGiven, bool json)
     {
         Session session;
         try
@@ -87,15 +92,31 @@ internal sealed class RecReplayVerb : RecVerb
         }
         catch (Exception e) when (IsLoadError(e))
         {
-            return Fail($"rec replay: {e.Message}");
+            return Fail($"rec replay: {Printable(Cause(e))}");
         }
 
         var total = session.Commands.Length;
+        if (fromGiven && options.From > total)
+        {
+            throw new UsageException(total == 0
+                ? $"--from {options.From.ToString(CultureInfo.InvariantCulture)}: '{Printable(session.Name)}' has no commands to replay."
+                : $"--from {options.From.ToString(CultureInfo.InvariantCulture)}: '{Printable(session.Name)}' has {RecVerb.Count(total, "command")}: give a number from 1 to {total.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        // A dry run asks nothing of a terminal (the real run's answer cannot be known, so such steps would run "if the
+        // answer is yes"); with no terminal it takes the answers exactly as the real run would: a piped line, or no.
+        var canPredictAnswers = Console.RedirectedStdin is not null || System.Console.IsInputRedirected;
         options = options with
         {
-            Confirm = (prompt, token) => AskReplayAsync(prompt, total, token),
+            Confirm = options.DryRun && !canPredictAnswers ? null : (prompt, token) => AskReplayAsync(prompt, total, token),
             Stdout = json ? Console.Stderr : Console.Stdout,
             Stderr = Console.Stderr,
+            Starting = json ? null : prompt =>
+            {
+                // Before the command's own output, which streams straight to stdout while it runs.
+                Console.Out.WriteLine($"[{prompt.Number.ToString(CultureInfo.InvariantCulture)}/{total.ToString(CultureInfo.InvariantCulture)}] running: {Printable(prompt.Command)}");
+                Console.Out.Flush();
+            },
         };
 
         void Print(ReplayStep step)
@@ -116,7 +137,7 @@ internal sealed class RecReplayVerb : RecVerb
         }
         catch (ArgumentException e)
         {
-            return Fail($"rec replay: {e.Message}");
+            return Fail($"rec replay: {Printable(Cause(e))}");
         }
 
         int Count(ReplayStepKind kind) => report.Steps.Count(s => s.Kind == kind);
@@ -140,7 +161,7 @@ internal sealed class RecReplayVerb : RecVerb
         else
         {
             var summary = options.DryRun
-                ? $"Dry run of '{Printable(session.Name)}': {Count(ReplayStepKind.WouldRun)} would run, {Count(ReplayStepKind.Skipped)} skipped."
+                ? $"Dry run of '{Printable(session.Name)}': {Count(ReplayStepKind.WouldRun)} would run, {Count(ReplayStepKind.Skipped)} skipped{(Count(ReplayStepKind.NotRun) > 0 ? $", {Count(ReplayStepKind.NotRun)} not run" : "")}."
                 : $"Replayed '{Printable(session.Name)}': {Count(ReplayStepKind.Succeeded)} succeeded, {Count(ReplayStepKind.Failed)} failed, {Count(ReplayStepKind.Skipped)} skipped, {Count(ReplayStepKind.NotRun)} not run.";
             Console.Out.WriteLine(summary);
         }
@@ -155,7 +176,7 @@ internal sealed class RecReplayVerb : RecVerb
         if (report.Aborted)
         {
             var first = report.Steps.First(s => s.Findings.Count > 0);
-            return Fail($"rec replay: aborted before running anything: command {first.Number.ToString(CultureInfo.InvariantCulture)} is dangerous ({first.Findings[0].RuleId}: {first.Findings[0].Reason}); skip it with --skip {first.Number.ToString(CultureInfo.InvariantCulture)} or use --danger skip.");
+            return Fail($"rec replay: {(options.DryRun ? "would abort" : "aborted")} before running anything: command {first.Number.ToString(CultureInfo.InvariantCulture)} is dangerous ({first.Findings[0].RuleId}: {first.Findings[0].Reason}); skip it with --skip {first.Number.ToString(CultureInfo.InvariantCulture)} or use --danger skip.");
         }
 
         if (!report.Succeeded)

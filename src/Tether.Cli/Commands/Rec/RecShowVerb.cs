@@ -60,6 +60,7 @@ internal sealed class RecShowVerb : RecVerb
                 WriteTime(writer, "ended", session.Footer?.Ended);
                 writer.WriteString("status", StatusText(session.Footer?.Status));
                 WriteStrings(writer, "tags", session.Header.Tags);
+                writer.WriteBoolean("recovered", session.Header.Recovered);
                 writer.WriteStartArray("commands");
                 foreach (var c in commands)
                 {
@@ -100,7 +101,7 @@ internal sealed class RecShowVerb : RecVerb
         }
 
         var tags = session.Header.Tags.IsEmpty ? "" : ", tags " + string.Join(",", session.Header.Tags.Select(Printable));
-        WriteLine($"{Printable(session.Name)} ({session.Id}): started {TimeText(session.Header.Started)}, {Count(session.Commands.Length, "command")}, {StatusText(session.Footer?.Status)}{tags}");
+        WriteLine($"{Printable(session.Name)} ({session.Id}): started {TimeText(session.Header.Started)}, {Count(session.Commands.Length, "command")}, {StatusText(session.Footer?.Status)}{(session.Header.Recovered ? ", recovered (its shell died while recording)" : "")}{tags}");
         foreach (var c in commands)
         {
             var exit = c.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "?";

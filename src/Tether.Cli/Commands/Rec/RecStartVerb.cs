@@ -11,9 +11,13 @@ internal sealed class RecStartVerb : RecVerb
 
     private const string Notes = """
         Records every command this shell runs from the next one on, until 'tether rec stop'. One recording
-        per shell; recordings of shells that died are saved as recovered-… first.
+        per shell; recordings of shells that died are saved first, under their names, marked recovered.
 
-        Exit codes: 0 recording; 1 already recording, the name is taken, or the shell cannot be told.
+        The shell must have loaded the recording hooks (see 'tether rec init'); in a shell without them
+        nothing could be recorded, so start refuses and says how to load them.
+
+        Exit codes: 0 recording; 1 already recording, the name is taken, the shell cannot be told, or it
+        has not loaded the hooks.
 
         Examples:
           tether rec start
@@ -43,6 +47,12 @@ internal sealed class RecStartVerb : RecVerb
                 return Fail($"rec start: cannot tell which shell to record (pid {shell.Pid} is not bash, zsh or fish): load the hooks with 'eval \"$(tether rec init bash)\"' and run 'tether rec start' through them.");
             }
 
+            if (!shell.HooksLoaded)
+            {
+                // Recording a shell without hooks would say "Recording" and save nothing.
+                return Fail($"rec start: this {shell.Shell} (pid {shell.Pid.ToString(CultureInfo.InvariantCulture)}) has not loaded the recording hooks, so nothing would be recorded: run {LoadHooks(shell.Shell)} (and add it to {StartupFile(shell.Shell)}), then 'tether rec start' again.");
+            }
+
             var recorder = new Recorder(SessionStore.Open());
             foreach (var stale in recorder.RecoverStale())
             {
@@ -56,9 +66,18 @@ internal sealed class RecStartVerb : RecVerb
         }
         catch (Exception e) when (IsRecordingError(e))
         {
-            return Fail($"rec start: {e.Message}");
+            return Fail($"rec start: {Printable(Cause(e))}");
         }
     }
+
+    private static string LoadHooks(string shell) => shell == "fish" ? "'tether rec init fish | source'" : $"'eval \"$(tether rec init {shell})\"'";
+
+    private static string StartupFile(string shell) => shell switch
+    {
+        "fish" => "~/.config/fish/config.fish",
+        "zsh" => "~/.zshrc",
+        _ => "~/.bashrc",
+    };
 
     private void ReportRecoveredRecording(StaleRecording stale)
     {

@@ -66,7 +66,7 @@ internal sealed class RecStatusVerb : RecVerb
         }
         catch (Exception e) when (IsRecordingError(e))
         {
-            return Fail($"rec status: {e.Message}");
+            return Fail($"rec status: {Printable(Cause(e))}");
         }
     }
 }

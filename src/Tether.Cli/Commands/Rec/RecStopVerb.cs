@@ -38,7 +38,7 @@ internal sealed class RecStopVerb : RecVerb
         }
         catch (Exception e) when (IsRecordingError(e))
         {
-            return Fail($"rec stop: {e.Message}");
+            return Fail($"rec stop: {Printable(Cause(e))}");
         }
     }
 }

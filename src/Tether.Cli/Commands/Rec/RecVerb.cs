@@ -43,7 +43,7 @@ internal abstract class RecVerb : Verb
         catch (Exception ex) when (ex is SessionAmbiguousException or SessionExistsException or SessionNameException or SessionFormatException
                                        or IOException or UnauthorizedAccessException or InvalidOperationException or RegexMatchTimeoutException)
         {
-            return Fail($"rec {Name}: {Printable(CassetteMessages.Clause(ex.Message))}");
+            return Fail($"rec {Name}: {Printable(Cause(ex))}");
         }
     }
 
@@ -66,7 +66,7 @@ internal abstract class RecVerb : Verb
             }
             catch (Exception ex) when (ex is SessionFormatException or IOException or UnauthorizedAccessException or SessionNotFoundException or SessionAmbiguousException)
             {
-                Warn($"cannot read '{summary.Path}': {ex.Message}");
+                Warn($"cannot read '{summary.Path}': {Cause(ex)}");
             }
         }
 
@@ -79,6 +79,34 @@ internal abstract class RecVerb : Verb
         var session = store.Load(nameOrId).Session;
         var tags = session.Header.Tags;
         WriteLine($"'{Printable(session.Name)}' tags: {(tags.IsEmpty ? "(none)" : string.Join(", ", tags.Select(Printable)))}");
+    }
+
+    /// <summary>
+    /// What went wrong, as one clause in the user's words: the cause .NET's message hides or gets wrong mapped to what
+    /// it is (a parameter name, "Access to the path … is denied" for a directory or a file you may not touch, a missing
+    /// file), the rest as its message with a lower-case start.
+    /// </summary>
+    protected static string Cause(Exception e) => e switch
+    {
+        // An ArgumentException's Message ends in " (Parameter 'name')", the library's parameter, not the user's word.
+        ArgumentException { ParamName: { } param } a when a.Message.EndsWith($" (Parameter '{param}')", StringComparison.Ordinal) =>
+            CassetteMessages.Clause(a.Message[..^$" (Parameter '{param}')".Length]),
+        UnauthorizedAccessException when AccessDeniedPath(e.Message) is { } path => Directory.Exists(path)
+            ? $"'{path}' is a directory, not a file"
+            : $"permission denied on '{path}': check its owner and mode, or use another path",
+        FileNotFoundException { FileName: { } file } => $"'{file}' does not exist",
+        DirectoryNotFoundException => $"a directory on the way does not exist ({CassetteMessages.Clause(e.Message)})",
+        _ => CassetteMessages.Clause(e.Message),
+    };
+
+    /// <summary>The path in .NET's "Access to the path 'X' is denied." message, or null.</summary>
+    private static string? AccessDeniedPath(string message)
+    {
+        const string Before = "Access to the path '";
+        const string After = "' is denied.";
+        return message.StartsWith(Before, StringComparison.Ordinal) && message.EndsWith(After, StringComparison.Ordinal)
+            ? message[Before.Length..^After.Length]
+            : null;
     }
 
     /// <summary>Writes <c>rec VERB: warning: …</c> on stderr; the verb goes on.</summary>
