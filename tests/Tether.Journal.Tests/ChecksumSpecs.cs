@@ -16,8 +16,12 @@ public sealed class ChecksumSpecs
     [Fact]
     public void The_checksum_agrees_with_the_bitwise_definition_on_every_length()
     {
+        // Every short length, and lengths around the switch to the long-input route, whole and in pieces.
         var random = new Random(20251122);
-        for (var length = 0; length < 300; length++)
+        var lengths = Enumerable.Range(0, 300)
+            .Concat(Enumerable.Range(Crc32C.FoldingThreshold - 9, 18))
+            .Concat([4096, 65_537]);
+        foreach (var length in lengths)
         {
             var data = new byte[length];
             random.NextBytes(data);
