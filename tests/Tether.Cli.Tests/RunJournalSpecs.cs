@@ -68,6 +68,21 @@ public sealed class RunJournalSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_where_no_file_can_be_created_names_that_cause_not_a_missing_file()
+    {
+        // /proc accepts no new files; .NET reports that as "Could not find file", which names the wrong cause.
+        var marker = _temp.Child("ran");
+
+        var result = await Tool.RunAsync("run", "--journal", "/proc/tether-spec-journal", "--", "/bin/sh", "-c", $"touch '{marker}'");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var line = result.SingleErrorLine();
+        Assert.Contains("--journal: cannot open a journal at '/proc/tether-spec-journal': it accepts no new files", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Could not find", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "nothing may run when the journal cannot be opened");
+    }
+
+    [Fact]
     public async Task A_journal_that_cannot_be_opened_fails_with_exit_1_before_anything_runs()
     {
         var file = _temp.Child("a-file");

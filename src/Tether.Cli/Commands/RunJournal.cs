@@ -52,7 +52,7 @@ internal sealed class RunJournal : IAsyncDisposable
         }
         catch (Exception ex) when (ex is JournalException or IOException or UnauthorizedAccessException)
         {
-            return (null, $"--journal: cannot open a journal at '{directory}': {ex.Message} Give a writable directory; nothing was run.");
+            return (null, $"--journal: cannot open a journal at '{directory}': {Cause(ex)} Give a writable directory; nothing was run.");
         }
 
         var run = new RunJournal(journal, console, job, command);
@@ -63,7 +63,7 @@ internal sealed class RunJournal : IAsyncDisposable
         catch (Exception ex) when (ex is JournalException or IOException)
         {
             await journal.DisposeAsync().ConfigureAwait(false);
-            return (null, $"--journal: cannot write to the journal at '{directory}': {ex.Message} Nothing was run.");
+            return (null, $"--journal: cannot write to the journal at '{directory}': {Cause(ex)} Nothing was run.");
         }
 
         return (run, null);
@@ -136,7 +136,16 @@ internal sealed class RunJournal : IAsyncDisposable
         catch (Exception ex) when (ex is JournalException or IOException or ObjectDisposedException)
         {
             _broken = true;
-            _console.WriteError($"--journal: could not record {what} for job {Job} in '{_journal.Directory}': {ex.Message} The run goes on; later records are skipped.");
+            _console.WriteError($"--journal: could not record {what} for job {Job} in '{_journal.Directory}': {Cause(ex)} The run goes on; later records are skipped.");
         }
     }
+
+    /// <summary>The journal's own message (it names the real cause), or the cause of a file-system failure in a user's
+    /// words — .NET's message for those names the wrong one ("Could not find file" for /proc).</summary>
+    private static string Cause(Exception exception) => exception switch
+    {
+        JournalException => exception.Message,
+        ObjectDisposedException => "the journal was already closed.",
+        _ => IoFailure.Cause(exception) + ".",
+    };
 }
