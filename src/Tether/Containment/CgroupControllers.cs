@@ -37,7 +37,7 @@ internal static class CgroupControllers
             if (!Directory.Exists(parent))
             {
                 Directory.CreateDirectory(parent);
-                SweepStale(Path.GetDirectoryName(parent)!);
+                CgroupHierarchy.SweepStaleSiblings(Path.GetDirectoryName(parent)!);
 
                 // The warden cleans the v2 hierarchy after a crash; these go at a normal exit, or by the next host's sweep.
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -67,34 +67,6 @@ internal static class CgroupControllers
         var file = Path.Combine(runsParent, "cgroup.subtree_control");
         var errno = KernelFile.Write(file, Encoding.ASCII.GetBytes("+" + controller.Name));
         return errno == 0 ? null : $"enabling the {controller.Name} controller in {file} failed: {Libc.ErrorText(errno)}";
-    }
-
-    /// <summary>Removes empty v1 run directories left by hosts that died (best effort; the warden kills their processes).</summary>
-    private static void SweepStale(string directory)
-    {
-        foreach (var sibling in Directory.EnumerateDirectories(directory, "tether-*"))
-        {
-            var name = Path.GetFileName(sibling);
-            if (!int.TryParse(name.AsSpan("tether-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ||
-                pid == Environment.ProcessId || Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
-            {
-                continue;
-            }
-
-            try
-            {
-                foreach (var group in Directory.EnumerateDirectories(sibling))
-                {
-                    Directory.Delete(group);
-                }
-
-                Directory.Delete(sibling);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Still populated or not ours to remove: leave it.
-            }
-        }
     }
 
     private static ImmutableArray<Controller> Probe()

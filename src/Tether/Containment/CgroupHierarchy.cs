@@ -69,8 +69,9 @@ internal static class CgroupHierarchy
         }
     }
 
-    /// <summary>Removes empty run directories left by hosts that died without their warden (best effort).</summary>
-    private static void SweepStaleSiblings(string directory)
+    /// <summary>Removes empty run directories (<c>tether-PID/…</c> below <paramref name="directory"/>) left by hosts that
+    /// died without their warden (best effort): the v2 leaves here, and the v1 limit groups of <see cref="CgroupControllers"/>.</summary>
+    internal static void SweepStaleSiblings(string directory)
     {
         foreach (var sibling in Directory.EnumerateDirectories(directory, "tether-*"))
         {

@@ -128,14 +128,7 @@ internal static unsafe class DetachedSpawner
 
             if (rc != 0)
             {
-                var reason = rc switch
-                {
-                    Libc.ENOENT when workingDirectory is not null && !Directory.Exists(workingDirectory) => $"the working directory '{workingDirectory}' does not exist",
-                    Libc.ENOENT => $"'{path}' or its interpreter was not found",
-                    Libc.EACCES => $"permission denied for '{path}'",
-                    _ => Libc.ErrorText(rc),
-                };
-                throw new SpawnFailedException(program, rc, reason);
+                throw new SpawnFailedException(program, rc, LinuxSpawner.SpawnErrorText(rc, path, workingDirectory));
             }
 
             return pid;

@@ -337,15 +337,9 @@ internal static unsafe class LinuxSpawner
 
             if (rc != 0)
             {
-                var reason = rc switch
-                {
-                    Libc.ENOENT when workingDirectory is not null && !Directory.Exists(workingDirectory) => $"the working directory '{workingDirectory}' does not exist",
-                    Libc.ENOENT => $"'{path}' or its interpreter was not found",
-                    Libc.EACCES => $"permission denied for '{path}'",
-                    8 /* ENOEXEC */ => $"'{path}' is not an executable format this system can run (a script without a #! line?)",
-                    Libc.EPERM when processGroup != 0 => "the pipeline's earlier stages already exited, so the next stage could not join their process group",
-                    _ => Libc.ErrorText(rc),
-                };
+                var reason = rc == Libc.EPERM && processGroup != 0
+                    ? "the pipeline's earlier stages already exited, so the next stage could not join their process group"
+                    : SpawnErrorText(rc, path, workingDirectory);
                 throw new SpawnFailedException(program, rc, reason);
             }
 
@@ -365,4 +359,15 @@ internal static unsafe class LinuxSpawner
             throw new ProcessIOException($"Preparing the spawn failed in {what}: {Libc.ErrorText(rc)}.");
         }
     }
+
+    /// <summary>Why <c>posix_spawn</c> of <paramref name="path"/> failed with <paramref name="errno"/>, in a user's words:
+    /// the cause the errno stands for here (a missing working directory also reads as ENOENT).</summary>
+    internal static string SpawnErrorText(int errno, string path, string? workingDirectory) => errno switch
+    {
+        Libc.ENOENT when workingDirectory is not null && !Directory.Exists(workingDirectory) => $"the working directory '{workingDirectory}' does not exist",
+        Libc.ENOENT => $"'{path}' or its interpreter was not found",
+        Libc.EACCES => $"permission denied for '{path}'",
+        8 /* ENOEXEC */ => $"'{path}' is not an executable format this system can run (a script without a #! line?)",
+        _ => Libc.ErrorText(errno),
+    };
 }
