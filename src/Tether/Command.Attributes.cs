@@ -29,6 +29,12 @@ public sealed partial class Command
     /// <summary>The most memory, in bytes, the run's whole tree may use, or null for no limit. For a pipeline, the last stage's applies.</summary>
     public long? MemoryLimitBytes { get; private set; }
 
+    /// <summary>
+    /// Whether the run's whole tree is accounted in a memory group even without a limit, so that
+    /// <see cref="ProcessResult{TOutput}.PeakMemoryBytes"/> is the tree's peak. For a pipeline, the last stage's applies.
+    /// </summary>
+    public bool MemoryAccounting { get; private set; }
+
     /// <summary>The CPU bandwidth, in CPUs, the run's whole tree may use, or null for no limit. For a pipeline, the last stage's applies.</summary>
     public double? CpuLimit { get; private set; }
 
@@ -104,6 +110,16 @@ public sealed partial class Command
         ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1024 * 1024);
         return Copy(c => c.MemoryLimitBytes = bytes);
     }
+
+    /// <summary>
+    /// Accounts the run's whole tree (every descendant included) in a memory group of its own, without limiting it, so
+    /// that the result's <see cref="ProcessResult{TOutput}.PeakMemoryBytes"/> is the tree's peak from the same group
+    /// that <see cref="WithMemoryLimit"/> uses. Without a memory group the peak falls back to the largest stage's
+    /// <c>wait4</c> figure, which is unknown (null) for most small programs, because a spawned child's figure includes
+    /// the host's address space until it execs. It costs a group per run (on a host with cgroup v1 memory, about as much
+    /// as a memory limit does); a host that cannot account memory refuses it like <see cref="WithMemoryLimit"/>.
+    /// </summary>
+    public Command WithMemoryAccounting(bool enabled = true) => Copy(c => c.MemoryAccounting = enabled);
 
     /// <summary>
     /// Limits the run's whole tree to <paramref name="cpus"/> CPUs of bandwidth (0.5: half of one CPU) through its

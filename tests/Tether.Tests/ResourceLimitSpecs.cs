@@ -113,6 +113,22 @@ public sealed class ResourceLimitSpecs
         Assert.Equal(1, result.BlamedStage);
     }
 
+    [LimitFact(TreeLimit.Memory)]
+    public async Task Memory_accounting_reports_the_peak_of_the_whole_tree_without_limiting_it()
+    {
+        // Arrange: the shell's child (tail) holds 96 MiB; the shell itself stays small, so only the tree's group sees it.
+        var command = Shell.Command("head -c 96m /dev/zero | tail > /dev/null; echo tail ended $?");
+
+        // Act
+        var accounted = await ProcessRunner.Default.OutputStringAsync(command.WithMemoryAccounting()).Soon();
+
+        // Assert: nothing was limited or killed, and the peak is the tree's, at least what tail held.
+        Assert.Equal("tail ended 0", accounted.Stdout.Trim());
+        Assert.Equal(0, accounted.OutOfMemoryKills);
+        Assert.NotNull(accounted.PeakMemoryBytes);
+        Assert.InRange(accounted.PeakMemoryBytes.Value, 96 * MiB, 4096 * MiB);
+    }
+
     [Fact]
     public async Task A_run_without_a_memory_limit_reports_no_out_of_memory_kill()
     {

@@ -27,7 +27,7 @@ internal sealed class RunLimits
 
     /// <summary>True when <paramref name="settings"/> asks for any tree limit.</summary>
     public static bool Wanted(Command settings) =>
-        settings.MemoryLimitBytes is not null || settings.CpuLimit is not null || settings.ProcessCountLimit is not null;
+        settings.MemoryLimitBytes is not null || settings.MemoryAccounting || settings.CpuLimit is not null || settings.ProcessCountLimit is not null;
 
     /// <summary>
     /// Refuses, before anything is created, a limit this host cannot enforce, naming why. <paramref name="leafExpected"/>
@@ -56,11 +56,17 @@ internal sealed class RunLimits
         var limits = new RunLimits();
         try
         {
-            if (settings.MemoryLimitBytes is { } bytes)
+            if (settings.MemoryLimitBytes is not null || settings.MemoryAccounting)
             {
                 var directory = limits.GroupFor(TreeLimit.Memory, leaf, out var version);
                 limits._memoryGroup = directory;
                 limits._memoryVersion = version;
+            }
+
+            if (settings.MemoryLimitBytes is { } bytes)
+            {
+                var directory = limits._memoryGroup!;
+                var version = limits._memoryVersion;
                 if (version == 2)
                 {
                     Set(directory, "memory.max", bytes.ToString(CultureInfo.InvariantCulture));
@@ -131,7 +137,8 @@ internal sealed class RunLimits
         return length > 0 && KernelFile.FindValue(buffer[..length], "oom_kill "u8) is { } kills ? (int)kills : 0;
     }
 
-    /// <summary>The tree's peak memory in bytes from the memory group, or null when memory is not limited.</summary>
+    /// <summary>The tree's peak memory in bytes from the memory group, or null when the run has none (neither a memory
+    /// limit nor memory accounting).</summary>
     public long? PeakMemory()
     {
         if (_memoryGroup is null)
@@ -184,7 +191,7 @@ internal sealed class RunLimits
 
     private static IEnumerable<TreeLimit> Requested(Command settings)
     {
-        if (settings.MemoryLimitBytes is not null)
+        if (settings.MemoryLimitBytes is not null || settings.MemoryAccounting)
         {
             yield return TreeLimit.Memory;
         }
