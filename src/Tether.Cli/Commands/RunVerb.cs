@@ -11,7 +11,7 @@ namespace Tether.Cli.Commands;
 /// found, 130 when interrupted). With <c>--cassette FILE</c> the run is recorded to a cassette or replayed from it
 /// without spawning anything (<see cref="RunCassette"/>).
 /// </summary>
-internal sealed class RunVerb : Verb
+internal sealed partial class RunVerb : Verb
 {
     /// <summary>
     /// The output is streamed, not used: the library keeps only a small tail per stream, dropping older bytes, so a
@@ -186,6 +186,7 @@ internal sealed class RunVerb : Verb
         Add(_envClear);
         Add(_envAllow);
         Add(_containment);
+        AddProcessOptions();
         _json = AddJsonOption("After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.");
         Add(_journal);
         Add(_job);
@@ -265,6 +266,14 @@ internal sealed class RunVerb : Verb
             command = command.WithWorkingDirectory(cwd);
         }
 
+        command = ReadStartOptions(parse, command);
+        if (ReadRetry(parse) is { } retry)
+        {
+            command = command.WithRetry(retry);
+        }
+
+        var readiness = ReadReadiness(parse);
+
         var journal = parse.GetValue(_journal);
         var job = parse.GetValue(_job);
         if (journal is { Length: 0 })
@@ -294,7 +303,7 @@ internal sealed class RunVerb : Verb
             throw new UsageException("--mode: it says how --cassette is used, so it needs --cassette FILE as well.");
         }
 
-        return new RunRequest(command, parse.GetValue(_json), journal, job, cassette, RunCassette.ParseMode("--mode", mode));
+        return new RunRequest(command, parse.GetValue(_json), journal, job, cassette, RunCassette.ParseMode("--mode", mode), readiness);
     }
 
     /// <summary>
@@ -375,7 +384,7 @@ internal sealed class RunVerb : Verb
 
         try
         {
-            return await ExecuteAsync(command, report, stdout, stderr, journal, cassette).ConfigureAwait(false);
+            return await ExecuteAsync(command, request.Readiness, report, stdout, stderr, journal, cassette).ConfigureAwait(false);
         }
         finally
         {
@@ -386,7 +395,7 @@ internal sealed class RunVerb : Verb
         }
     }
 
-    private async Task<int> ExecuteAsync(Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal, RunCassette? cassette)
+    private async Task<int> ExecuteAsync(Command command, ReadinessWaits? readiness, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal, RunCassette? cassette)
     {
         var started = TimeProvider.System.GetTimestamp();
         TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);
@@ -429,78 +438,112 @@ internal sealed class RunVerb : Verb
             await journal.StartedAsync().ConfigureAwait(false);
         }
 
-        RunningProcess process;
-        try
+        // Each pass is one run of the program; only --retry makes a second one.
+        for (var run = 1; ; run++)
         {
-            process = await (cassette?.Runner ?? Context.Runner).StartAsync(command).ConfigureAwait(false);
-        }
-        catch (CassetteMissException ex)
-        {
-            return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
-        }
-        catch (ProgramNotFoundException ex)
-        {
-            return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
-        }
-        catch (SpawnFailedException ex)
-        {
-            return await NotStartedAsync(ExitCodes.CannotExecute, ex.Message).ConfigureAwait(false);
-        }
-        catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
-        {
-            var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
-            return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
-        {
-            Console.WriteError("interrupted before the program started; it was not run.");
-            return await InterruptedAsync(null, null).ConfigureAwait(false);
-        }
-        catch (TetherException ex)
-        {
-            return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
-        }
-
-        await using (process.ConfigureAwait(false))
-        {
-            var stopping = command.Grace > TimeSpan.Zero
-                ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
-                : "interrupted: killing the process tree.";
-            using var onStop = Interruption.StopRequested.Register(() => Console.WriteError(stopping));
-            using var onKill = Interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
-
-            // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
-            using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
-            using var onStderrGone = stderr.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
-
-            ProcessResult<byte[]> result;
+            RunningProcess process;
             try
             {
-                result = await process.WaitBytesAsync().ConfigureAwait(false);
+                // Tether's stdin can be read once: it reaches the first run, and a run again reads end-of-file.
+                var attempt = run == 1 ? command : command.WithStdin(StandardInput.Empty);
+                process = await (cassette?.Runner ?? Context.Runner).StartAsync(attempt).ConfigureAwait(false);
+            }
+            catch (CassetteMissException ex)
+            {
+                return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
+            }
+            catch (ProgramNotFoundException ex)
+            {
+                return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
+            }
+            catch (SpawnFailedException ex)
+            {
+                return await NotStartedAsync(ExitCodes.CannotExecute, ex.Message).ConfigureAwait(false);
+            }
+            catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
+            {
+                var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
+                return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
             {
-                return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                Console.WriteError("interrupted before the program started; it was not run.");
+                return await InterruptedAsync(null, null).ConfigureAwait(false);
             }
             catch (TetherException ex)
             {
-                if (journal is not null)
+                return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
+            }
+
+            await using (process.ConfigureAwait(false))
+            {
+                var stopping = command.Grace > TimeSpan.Zero
+                    ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
+                    : "interrupted: killing the process tree.";
+                using var onStop = Interruption.StopRequested.Register(() => Console.WriteError(stopping));
+                using var onKill = Interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
+
+                // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
+                using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+                using var onStderrGone = stderr.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+                using var onResize = ForwardResizes(command, process);
+
+                if (readiness is not null && await NotReadyAsync(command, process, readiness).ConfigureAwait(false) is { } notReady)
                 {
-                    await journal.FailedAsync(ex.Message, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    if (journal is not null)
+                    {
+                        await journal.FailedAsync(notReady, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    }
+
+                    return report.Failed(process.Pid, process.Mechanism, notReady);
                 }
 
-                return report.Failed(process.Pid, process.Mechanism, ex.Message);
-            }
+                ProcessResult<byte[]> result;
+                try
+                {
+                    result = await process.WaitBytesAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
+                {
+                    return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                }
+                catch (TetherException ex)
+                {
+                    if (journal is not null)
+                    {
+                        await journal.FailedAsync(ex.Message, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    }
 
-            if (journal is not null)
-            {
-                await journal.FinishedAsync(result).ConfigureAwait(false);
-            }
+                    return report.Failed(process.Pid, process.Mechanism, ex.Message);
+                }
 
-            var unsaved = cassette is null ? null : await cassette.SaveAsync(result).ConfigureAwait(false);
-            return report.Finished(result, unsaved);
+                if (command.Retry is { } retry && run < retry.MaxAttempts && RunsAgain(retry, result.Outcome))
+                {
+                    var pause = PauseBefore(retry, run + 1);
+                    Console.WriteError($"run {run} of {retry.MaxAttempts} {result.Outcome}; running it again in {Durations.Format(pause)}.");
+                    try
+                    {
+                        await Task.Delay(pause, Interruption.StopRequested).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                ReportOutOfMemory(command, result);
+                if (journal is not null)
+                {
+                    await journal.FinishedAsync(result).ConfigureAwait(false);
+                }
+
+                var unsaved = cassette is null ? null : await cassette.SaveAsync(result).ConfigureAwait(false);
+                return report.Finished(result, unsaved);
+            }
         }
     }
 
-    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job, string? Cassette, CassetteMode CassetteMode);
+    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job, string? Cassette, CassetteMode CassetteMode, ReadinessWaits? Readiness);
 }
