@@ -82,8 +82,8 @@ public sealed class RunAttributeFlagSpecs
         }
         else
         {
-            // Only root may switch users: one line, and nothing runs.
-            Assert.NotEqual(0, result.ExitCode);
+            // Only root may switch users: one line, exit 1, and nothing runs.
+            Assert.Equal(1, result.ExitCode);
             Assert.Contains("65534", result.SingleErrorLine(), StringComparison.Ordinal);
             Assert.Empty(result.Stdout);
         }

@@ -95,6 +95,17 @@ public sealed class RunLimitFlagSpecs
         }
     }
 
+    [Fact]
+    public async Task A_limit_tether_is_not_allowed_to_set_is_one_line_with_the_reason_and_exit_1()
+    {
+        // Above the kernel's ceiling for open files, a hard limit cannot be raised, not even by root.
+        var result = await Tool.RunAsync("run", "--ulimit", "nofile=unlimited", "--", "/bin/sh", "-c", "echo ran");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("not permitted", result.SingleErrorLine(), StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
     [Theory]
     [InlineData("--memory=12Q", "--memory: '12Q' is not a size")]
     [InlineData("--memory=", "Required argument missing for option: '--memory'")]

@@ -106,71 +106,10 @@ internal sealed partial class RunVerb : Verb
         Description = "The program (a path, or a name looked up on PATH) and its arguments, passed verbatim without a shell. Write them after '--'; every word from the program on belongs to it, options included.",
     };
 
+    /// <summary>EPERM: the kernel refused a credential, priority or limit the run asked for.</summary>
+    private const int PermissionDenied = 1;
+
     private const string Usage = "[options] -- PROGRAM [ARGS...]";
-
-    private const string Notes = """
-        Exit codes:
-          N        the program's own exit code
-          124      --timeout or --idle-timeout ran out and the tree was stopped
-          126      the program exists but could not be started (not executable, a directory)
-          127      the program was not found
-          128+N    the program was killed by signal N (137 = SIGKILL, 143 = SIGTERM, 141 = SIGPIPE)
-          130      tether was interrupted (Ctrl+C, SIGTERM or SIGHUP) and stopped the tree
-          1        tether could not do the job, such as a --cwd that does not exist, a cassette that is
-                   not valid or does not hold the run, or a recording that could not be saved
-          2        the command line is wrong: unknown option, bad value, no program
-
-        Output and input:
-          The program's stdout and stderr reach tether's own, byte for byte, as they are written.
-          When tether's stdin is a pipe or a file it is forwarded to the program (not under --cassette);
-          when it is a terminal the program reads end-of-file at once. The program runs in its own process
-          group (that is how tether contains its tree), so it cannot own the terminal: editors and password
-          prompts will not work.
-          When nobody reads tether's stdout any more, the tree gets SIGPIPE, as it would without tether.
-
-        Stopping:
-          On Ctrl+C, SIGTERM or SIGHUP tether sends the stop signal (--signal) to every process of the
-          tree, waits up to the grace period (--grace), SIGKILLs whatever is left and exits 130.
-          Interrupt it a second time to SIGKILL the tree at once. Nothing survives tether, not even
-          when tether itself is killed.
-
-        Journal:
-          With --journal DIR the run is recorded under one job id (--job, or run-<UTC time>-<pid>):
-          job.submitted and job.started before the spawn, then job.command (program, arguments, exit code,
-          duration; never output or environment) and job.completed, job.failed, job.timed_out or
-          job.cancelled. If the journal cannot be opened, tether exits 1 and runs nothing; a journal failure
-          later prints one line and never changes the exit code. Read it with 'tether journal show DIR'.
-
-        Cassettes:
-          With --cassette FILE the run is recorded to FILE, or replayed from it without running anything:
-            once          (the default) record when FILE does not exist, replay when it does
-            replay        only replay, for CI; a run FILE does not hold fails with exit 1
-            record        always run for real and replace FILE (only a valid cassette is replaced)
-            new-episodes  replay the runs FILE holds, run and add the ones it lacks
-          A run is matched on the program, its arguments and --cwd; not on the environment or the other
-          options. A replay writes the recorded stdout and stderr and exits with the recorded code (124 for
-          a recorded timeout, 128+N for a signal); --json says mechanism "none" and pid null; --journal
-          records it as any run. A run that completes, whatever its exit code, signal or timeout, is saved
-          to FILE; one that could not start or was interrupted is not. Output is stored as UTF-8 text, at
-          most 16 MiB per stream; values that look like secrets (--password, --token, Authorization
-          headers, URL passwords, API_KEY=...) are stored as ***, and environment values never.
-          Under --cassette the program's stdin is always empty (a stream could not be matched on replay):
-          tether's own stdin is never read, so piped input does not reach the program.
-          A FILE that is not a valid cassette exits 1 with one line and is never written over.
-          'tether cassette show FILE' lists what a cassette holds.
-
-        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
-
-        Examples:
-          tether run -- make test
-          tether run --timeout 10m --grace 30s -- ./long-job.sh --verbose
-          tether run --idle-timeout 2m --cwd /srv/app --env RUST_LOG=debug -- cargo run
-          generate-input | tether run --json -- ./process-input
-          tether run --journal ./journal --job nightly -- ./backup.sh
-          tether run --cassette tests/cassettes/status.json -- git status --short
-          tether run --cassette tests/cassettes/status.json --mode replay -- git status --short
-
-        """;
 
     public RunVerb(VerbContext context)
         : base(context, "run", "Run a program with its whole process tree contained, stream its output, and exit with its exit code.", Usage, Notes)
@@ -455,6 +394,11 @@ internal sealed partial class RunVerb : Verb
             catch (ProgramNotFoundException ex)
             {
                 return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
+            }
+            catch (SpawnFailedException ex) when (ex.Errno == PermissionDenied)
+            {
+                // The program is fine; tether was not allowed to start it as asked (--user, --nice, --ulimit...).
+                return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
             }
             catch (SpawnFailedException ex)
             {
