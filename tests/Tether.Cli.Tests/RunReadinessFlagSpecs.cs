@@ -109,6 +109,7 @@ public sealed class RunReadinessFlagSpecs
     [InlineData(new[] { "--wait-socket", "" }, "--wait-socket: the path is empty")]
     [InlineData(new[] { "--wait-file", "/tmp/x", "--wait-timeout", "soon" }, "--wait-timeout:")]
     [InlineData(new[] { "--wait-file", "/tmp/x", "--wait-timeout", "0s" }, "--wait-timeout: '0s' is zero")]
+    [InlineData(new[] { "--wait-file", "/tmp/x", "--cassette", "/tmp/tether-no-such-cassette.json" }, "--cassette: a cassette may replay the run without running anything")]
     [InlineData(new[] { "--wait-timeout", "5s" }, "--wait-timeout: it says how long the --wait-* options wait, so it needs one of them")]
     public async Task A_bad_value_is_one_line_and_exit_2_and_nothing_runs(string[] options, string message)
     {

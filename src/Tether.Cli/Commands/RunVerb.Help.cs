@@ -82,7 +82,8 @@ internal sealed partial class RunVerb
           stderr and goes on following the run, which ends and exits as usual. When they are not met in
           time tether stops the tree (stop signal, then SIGKILL after the grace) and exits 1; when the
           program ends first, tether says how it ended and exits 1. Either way --json says outcome
-          "failed". Under --retry each run is waited for.
+          "failed". Under --retry each run is waited for. They do not go with
+          --cassette, which may replay a run without running anything.
 
         Sizes are written 512M, 1G, 1.5G or as a number of bytes (K, M, G and T are multiples of 1024).
         Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.

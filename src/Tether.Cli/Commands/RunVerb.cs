@@ -237,6 +237,11 @@ internal sealed partial class RunVerb : Verb
             throw new UsageException("--cassette: the file is empty: give a cassette file path, or leave the option out.");
         }
 
+        if (cassette is not null && readiness is not null)
+        {
+            throw new UsageException("--cassette: a cassette may replay the run without running anything, so there would be nothing for --wait-* to wait for: leave out one or the other.");
+        }
+
         if (mode is not null && cassette is null)
         {
             throw new UsageException("--mode: it says how --cassette is used, so it needs --cassette FILE as well.");
