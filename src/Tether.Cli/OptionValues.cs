@@ -109,4 +109,44 @@ internal static class OptionValues
 
         return text;
     }
+
+    /// <summary>Reads a size of memory such as <c>512M</c> or <c>1G</c> (see <see cref="Sizes"/>); null stays null.</summary>
+    public static long? Size(string option, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Sizes.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException($"{option}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads a whole number from <paramref name="least"/> to <paramref name="most"/>; null stays null.</summary>
+    /// <param name="option">The option's name, for the message.</param>
+    /// <param name="text">The text given, or null when the option was absent.</param>
+    /// <param name="least">The smallest value that means something.</param>
+    /// <param name="most">The largest value that means something.</param>
+    /// <param name="example">A value to suggest, such as 3.</param>
+    public static int? Integer(string option, string? text, int least, int most, string example)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < least || value > most)
+        {
+            throw new UsageException($"{option}: '{text}' is not a whole number from {least} to {most}: write one such as {option} {example}.");
+        }
+
+        return value;
+    }
 }

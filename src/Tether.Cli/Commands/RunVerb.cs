@@ -11,7 +11,7 @@ namespace Tether.Cli.Commands;
 /// found, 130 when interrupted). With <c>--cassette FILE</c> the run is recorded to a cassette or replayed from it
 /// without spawning anything (<see cref="RunCassette"/>).
 /// </summary>
-internal sealed class RunVerb : Verb
+internal sealed partial class RunVerb : Verb
 {
     /// <summary>
     /// The output is streamed, not used: the library keeps only a small tail per stream, dropping older bytes, so a
@@ -106,71 +106,10 @@ internal sealed class RunVerb : Verb
         Description = "The program (a path, or a name looked up on PATH) and its arguments, passed verbatim without a shell. Write them after '--'; every word from the program on belongs to it, options included.",
     };
 
+    /// <summary>EPERM: the kernel refused a credential, priority or limit the run asked for.</summary>
+    private const int PermissionDenied = 1;
+
     private const string Usage = "[options] -- PROGRAM [ARGS...]";
-
-    private const string Notes = """
-        Exit codes:
-          N        the program's own exit code
-          124      --timeout or --idle-timeout ran out and the tree was stopped
-          126      the program exists but could not be started (not executable, a directory)
-          127      the program was not found
-          128+N    the program was killed by signal N (137 = SIGKILL, 143 = SIGTERM, 141 = SIGPIPE)
-          130      tether was interrupted (Ctrl+C, SIGTERM or SIGHUP) and stopped the tree
-          1        tether could not do the job, such as a --cwd that does not exist, a cassette that is
-                   not valid or does not hold the run, or a recording that could not be saved
-          2        the command line is wrong: unknown option, bad value, no program
-
-        Output and input:
-          The program's stdout and stderr reach tether's own, byte for byte, as they are written.
-          When tether's stdin is a pipe or a file it is forwarded to the program (not under --cassette);
-          when it is a terminal the program reads end-of-file at once. The program runs in its own process
-          group (that is how tether contains its tree), so it cannot own the terminal: editors and password
-          prompts will not work.
-          When nobody reads tether's stdout any more, the tree gets SIGPIPE, as it would without tether.
-
-        Stopping:
-          On Ctrl+C, SIGTERM or SIGHUP tether sends the stop signal (--signal) to every process of the
-          tree, waits up to the grace period (--grace), SIGKILLs whatever is left and exits 130.
-          Interrupt it a second time to SIGKILL the tree at once. Nothing survives tether, not even
-          when tether itself is killed.
-
-        Journal:
-          With --journal DIR the run is recorded under one job id (--job, or run-<UTC time>-<pid>):
-          job.submitted and job.started before the spawn, then job.command (program, arguments, exit code,
-          duration; never output or environment) and job.completed, job.failed, job.timed_out or
-          job.cancelled. If the journal cannot be opened, tether exits 1 and runs nothing; a journal failure
-          later prints one line and never changes the exit code. Read it with 'tether journal show DIR'.
-
-        Cassettes:
-          With --cassette FILE the run is recorded to FILE, or replayed from it without running anything:
-            once          (the default) record when FILE does not exist, replay when it does
-            replay        only replay, for CI; a run FILE does not hold fails with exit 1
-            record        always run for real and replace FILE (only a valid cassette is replaced)
-            new-episodes  replay the runs FILE holds, run and add the ones it lacks
-          A run is matched on the program, its arguments and --cwd; not on the environment or the other
-          options. A replay writes the recorded stdout and stderr and exits with the recorded code (124 for
-          a recorded timeout, 128+N for a signal); --json says mechanism "none" and pid null; --journal
-          records it as any run. A run that completes, whatever its exit code, signal or timeout, is saved
-          to FILE; one that could not start or was interrupted is not. Output is stored as UTF-8 text, at
-          most 16 MiB per stream; values that look like secrets (--password, --token, Authorization
-          headers, URL passwords, API_KEY=...) are stored as ***, and environment values never.
-          Under --cassette the program's stdin is always empty (a stream could not be matched on replay):
-          tether's own stdin is never read, so piped input does not reach the program.
-          A FILE that is not a valid cassette exits 1 with one line and is never written over.
-          'tether cassette show FILE' lists what a cassette holds.
-
-        Durations are written 500ms, 2s, 1.5s, 5m, 1h or 1h30m.
-
-        Examples:
-          tether run -- make test
-          tether run --timeout 10m --grace 30s -- ./long-job.sh --verbose
-          tether run --idle-timeout 2m --cwd /srv/app --env RUST_LOG=debug -- cargo run
-          generate-input | tether run --json -- ./process-input
-          tether run --journal ./journal --job nightly -- ./backup.sh
-          tether run --cassette tests/cassettes/status.json -- git status --short
-          tether run --cassette tests/cassettes/status.json --mode replay -- git status --short
-
-        """;
 
     public RunVerb(VerbContext context)
         : base(context, "run", "Run a program with its whole process tree contained, stream its output, and exit with its exit code.", Usage, Notes)
@@ -186,6 +125,7 @@ internal sealed class RunVerb : Verb
         Add(_envClear);
         Add(_envAllow);
         Add(_containment);
+        AddProcessOptions();
         _json = AddJsonOption("After the run, print one JSON object describing it (outcome, exit code or signal, duration, CPU time, peak memory, containment, pid) as the last line of stdout.");
         Add(_journal);
         Add(_job);
@@ -265,6 +205,14 @@ internal sealed class RunVerb : Verb
             command = command.WithWorkingDirectory(cwd);
         }
 
+        command = ReadStartOptions(parse, command);
+        if (ReadRetry(parse) is { } retry)
+        {
+            command = command.WithRetry(retry);
+        }
+
+        var readiness = ReadReadiness(parse);
+
         var journal = parse.GetValue(_journal);
         var job = parse.GetValue(_job);
         if (journal is { Length: 0 })
@@ -289,12 +237,17 @@ internal sealed class RunVerb : Verb
             throw new UsageException("--cassette: the file is empty: give a cassette file path, or leave the option out.");
         }
 
+        if (cassette is not null && readiness is not null)
+        {
+            throw new UsageException("--cassette: a cassette may replay the run without running anything, so there would be nothing for --wait-* to wait for: leave out one or the other.");
+        }
+
         if (mode is not null && cassette is null)
         {
             throw new UsageException("--mode: it says how --cassette is used, so it needs --cassette FILE as well.");
         }
 
-        return new RunRequest(command, parse.GetValue(_json), journal, job, cassette, RunCassette.ParseMode("--mode", mode));
+        return new RunRequest(command, parse.GetValue(_json), journal, job, cassette, RunCassette.ParseMode("--mode", mode), readiness);
     }
 
     /// <summary>
@@ -375,7 +328,7 @@ internal sealed class RunVerb : Verb
 
         try
         {
-            return await ExecuteAsync(command, report, stdout, stderr, journal, cassette).ConfigureAwait(false);
+            return await ExecuteAsync(command, request.Readiness, report, stdout, stderr, journal, cassette).ConfigureAwait(false);
         }
         finally
         {
@@ -386,7 +339,7 @@ internal sealed class RunVerb : Verb
         }
     }
 
-    private async Task<int> ExecuteAsync(Command command, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal, RunCassette? cassette)
+    private async Task<int> ExecuteAsync(Command command, ReadinessWaits? readiness, RunReporter report, OutputTee stdout, OutputTee stderr, RunJournal? journal, RunCassette? cassette)
     {
         var started = TimeProvider.System.GetTimestamp();
         TimeSpan Elapsed() => TimeProvider.System.GetElapsedTime(started);
@@ -429,78 +382,117 @@ internal sealed class RunVerb : Verb
             await journal.StartedAsync().ConfigureAwait(false);
         }
 
-        RunningProcess process;
-        try
+        // Each pass is one run of the program; only --retry makes a second one.
+        for (var run = 1; ; run++)
         {
-            process = await (cassette?.Runner ?? Context.Runner).StartAsync(command).ConfigureAwait(false);
-        }
-        catch (CassetteMissException ex)
-        {
-            return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
-        }
-        catch (ProgramNotFoundException ex)
-        {
-            return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
-        }
-        catch (SpawnFailedException ex)
-        {
-            return await NotStartedAsync(ExitCodes.CannotExecute, ex.Message).ConfigureAwait(false);
-        }
-        catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
-        {
-            var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
-            return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
-        {
-            Console.WriteError("interrupted before the program started; it was not run.");
-            return await InterruptedAsync(null, null).ConfigureAwait(false);
-        }
-        catch (TetherException ex)
-        {
-            return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
-        }
-
-        await using (process.ConfigureAwait(false))
-        {
-            var stopping = command.Grace > TimeSpan.Zero
-                ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
-                : "interrupted: killing the process tree.";
-            using var onStop = Interruption.StopRequested.Register(() => Console.WriteError(stopping));
-            using var onKill = Interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
-
-            // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
-            using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
-            using var onStderrGone = stderr.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
-
-            ProcessResult<byte[]> result;
+            RunningProcess process;
             try
             {
-                result = await process.WaitBytesAsync().ConfigureAwait(false);
+                // Tether's stdin can be read once: it reaches the first run, and a run again reads end-of-file.
+                var attempt = run == 1 ? command : command.WithStdin(StandardInput.Empty);
+                process = await (cassette?.Runner ?? Context.Runner).StartAsync(attempt).ConfigureAwait(false);
+            }
+            catch (CassetteMissException ex)
+            {
+                return await NotStartedAsync(ExitCodes.Failure, $"--cassette: the cassette '{ex.CassettePath}' has no recording of {ex.Invocation}: add it with --mode new-episodes, re-record the file with --mode record, or fix the command line. Nothing was run.").ConfigureAwait(false);
+            }
+            catch (ProgramNotFoundException ex)
+            {
+                return await NotStartedAsync(ExitCodes.NotFound, ex.Message).ConfigureAwait(false);
+            }
+            catch (SpawnFailedException ex) when (ex.Errno == PermissionDenied)
+            {
+                // The program is fine; tether was not allowed to start it as asked (--user, --nice, --ulimit...).
+                return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
+            }
+            catch (SpawnFailedException ex)
+            {
+                return await NotStartedAsync(ExitCodes.CannotExecute, ex.Message).ConfigureAwait(false);
+            }
+            catch (UnsupportedException ex) when (command.Containment == ContainmentMode.Cgroup)
+            {
+                var reason = Containment.Probe().CgroupUnavailableReason ?? ex.Reason;
+                return await NotStartedAsync(ExitCodes.Failure, $"--containment cgroup: this host gives tether no cgroup ({reason}): use --containment auto or process-group.").ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
             {
-                return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                Console.WriteError("interrupted before the program started; it was not run.");
+                return await InterruptedAsync(null, null).ConfigureAwait(false);
             }
             catch (TetherException ex)
             {
-                if (journal is not null)
+                return await NotStartedAsync(ExitCodes.Failure, ex.Message).ConfigureAwait(false);
+            }
+
+            await using (process.ConfigureAwait(false))
+            {
+                var stopping = command.Grace > TimeSpan.Zero
+                    ? $"interrupted: sent {command.StopSignal} to the process tree; what is left in {Durations.Format(command.Grace)} gets SIGKILL; interrupt again to kill it now."
+                    : "interrupted: killing the process tree.";
+                using var onStop = Interruption.StopRequested.Register(() => Console.WriteError(stopping));
+                using var onKill = Interruption.KillRequested.Register(() => _ = process.SignalAsync(Signal.Kill));
+
+                // Without tether, a program writing to a pipe nobody reads gets SIGPIPE; it writes to us instead, so we pass it on.
+                using var onStdoutGone = stdout.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+                using var onStderrGone = stderr.Broken.Register(() => _ = process.SignalAsync(Signal.Pipe));
+                using var onResize = ForwardResizes(command, process);
+
+                if (readiness is not null && await NotReadyAsync(command, process, readiness).ConfigureAwait(false) is { } notReady)
                 {
-                    await journal.FailedAsync(ex.Message, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    if (journal is not null)
+                    {
+                        await journal.FailedAsync(notReady, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    }
+
+                    return report.Failed(process.Pid, process.Mechanism, notReady);
                 }
 
-                return report.Failed(process.Pid, process.Mechanism, ex.Message);
-            }
+                ProcessResult<byte[]> result;
+                try
+                {
+                    result = await process.WaitBytesAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (Interruption.StopRequested.IsCancellationRequested)
+                {
+                    return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                }
+                catch (TetherException ex)
+                {
+                    if (journal is not null)
+                    {
+                        await journal.FailedAsync(ex.Message, ExitCodes.Failure, Elapsed()).ConfigureAwait(false);
+                    }
 
-            if (journal is not null)
-            {
-                await journal.FinishedAsync(result).ConfigureAwait(false);
-            }
+                    return report.Failed(process.Pid, process.Mechanism, ex.Message);
+                }
 
-            var unsaved = cassette is null ? null : await cassette.SaveAsync(result).ConfigureAwait(false);
-            return report.Finished(result, unsaved);
+                if (command.Retry is { } retry && run < retry.MaxAttempts && RunsAgain(retry, result.Outcome))
+                {
+                    var pause = PauseBefore(retry, run + 1);
+                    Console.WriteError($"run {run} of {retry.MaxAttempts} {result.Outcome}; running it again in {Durations.Format(pause)}.");
+                    try
+                    {
+                        await Task.Delay(pause, Interruption.StopRequested).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return await InterruptedAsync(process.Pid, process.Mechanism).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                ReportOutOfMemory(command, result);
+                if (journal is not null)
+                {
+                    await journal.FinishedAsync(result).ConfigureAwait(false);
+                }
+
+                var unsaved = cassette is null ? null : await cassette.SaveAsync(result).ConfigureAwait(false);
+                return report.Finished(result, unsaved);
+            }
         }
     }
 
-    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job, string? Cassette, CassetteMode CassetteMode);
+    private sealed record RunRequest(Command Command, bool Json, string? JournalDirectory, string? Job, string? Cassette, CassetteMode CassetteMode, ReadinessWaits? Readiness);
 }
