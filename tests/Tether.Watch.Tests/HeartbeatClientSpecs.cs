@@ -224,6 +224,7 @@ public sealed class HeartbeatClientSpecs : IDisposable
         // No watcher, between two connection attempts (the clock stands still).
         using var absent = HeartbeatClient.ConnectUnix(Path.Combine(_directory, "absent.sock"), VirtualClock.Create());
 
+        var beats = new Dictionary<HeartbeatClient, int>();
         foreach (var client in new[] { udp, unix, absent })
         {
             for (var i = 0; i < 200; i++)
@@ -231,19 +232,28 @@ public sealed class HeartbeatClientSpecs : IDisposable
                 client.Beat(); // warm up: JIT tiers, lazy statics
             }
 
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 1000; i++)
+            // Steady state, not warm-up: the runtime may finish a one-time step (a method moving up a JIT tier, seen
+            // once in a CI run as 2,672 bytes over 1,000 UDP beats) on this thread during any round, so the spec asks
+            // for one round of 1,000 beats that allocates nothing out of three. A beat that allocates fails every round.
+            var rounds = new List<long>();
+            for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
             {
-                client.Beat(BeatStatus.Degraded, (uint)i);
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                for (var i = 0; i < 1000; i++)
+                {
+                    client.Beat(BeatStatus.Degraded, (uint)i);
+                }
+
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{client}: {allocated} bytes allocated by 1000 beats ({client.Counters})");
+            Assert.True(rounds[^1] == 0, $"{client}: {string.Join(", ", rounds)} bytes allocated by rounds of 1000 beats ({client.Counters})");
+            beats[client] = 200 + (1000 * rounds.Count);
         }
 
-        Assert.Equal(1200, udp.Counters.Sent);
+        Assert.Equal(beats[udp], udp.Counters.Sent);
         Assert.True(unix.Counters.Sent > 0, unix.Counters.ToString());
-        Assert.Equal(1200, absent.Counters.NoWatcher);
+        Assert.Equal(beats[absent], absent.Counters.NoWatcher);
     }
 
     [Fact]
