@@ -10,9 +10,10 @@ internal static partial class DurableFile
     /// in the same directory (created O_CREAT|O_EXCL|O_NOFOLLOW, 0600), written, fsynced, renamed over the target, then
     /// the directory fsynced. A failure at any step leaves the old file byte-identical and removes the temp file; a crash
     /// leaves at most a hidden <c>.tmp</c> file, which nothing reads. <paramref name="beforeRename"/> runs with the temp
-    /// file's path just before the rename (a seam for fault injection).
+    /// file's path just before the rename (a seam for fault injection). <paramref name="ownerExecutable"/> makes the file
+    /// 0700 instead of 0600 (an exported script), set through the handle before anything is written.
     /// </summary>
-    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, Action<string>? beforeRename = null)
+    public static void ReplaceAtomically(string path, ReadOnlySpan<byte> content, Action<string>? beforeRename = null, bool ownerExecutable = false)
     {
         // rename(2) replaces a symbolic link itself and never writes through it, so this check cannot be raced into
         // writing elsewhere; it keeps the rule that Tether does not replace a link it was pointed at.
@@ -29,6 +30,11 @@ internal static partial class DurableFile
         {
             using (var handle = CreateNew(temp))
             {
+                if (ownerExecutable)
+                {
+                    SetMode(handle, (uint)OwnerOnlyExecutable, temp);
+                }
+
                 WriteAll(handle, content, 0, temp);
                 FullSync(handle, temp);
             }

@@ -16,6 +16,9 @@ internal static partial class DurableFile
     /// <summary>Owner read/write: the mode of every file Tether creates.</summary>
     public const int OwnerOnlyFile = Libc.OwnerOnlyFileMode;
 
+    /// <summary>Owner read/write/execute (0700): a script Tether writes for its owner to run.</summary>
+    public const int OwnerOnlyExecutable = OwnerOnlyFile | 0x40;
+
     /// <summary>Opens an existing regular file for reading and writing; refuses a symbolic link.</summary>
     public static SafeFileHandle OpenExisting(string path) => Open(path, OpenFlags.ReadWrite, "opening");
 
@@ -62,14 +65,20 @@ internal static partial class DurableFile
             return false;
         }
 
-        const uint mode = OwnerOnlyFile;
+        SetMode(handle, (uint)OwnerOnlyFile, path);
+        return true;
+    }
+
+    /// <summary>Sets the file's permission bits through its handle (no path lookup, so no link can be followed).</summary>
+    private static void SetMode(SafeFileHandle handle, uint mode, string path)
+    {
         bool added = false;
         handle.DangerousAddRef(ref added);
         try
         {
             if (Libc.fchmod((int)handle.DangerousGetHandle(), mode) != 0)
             {
-                throw new PosixIOException(Marshal.GetLastPInvokeError(), "making it owner-only", path);
+                throw new PosixIOException(Marshal.GetLastPInvokeError(), "setting the permissions of", path);
             }
         }
         finally
@@ -79,7 +88,5 @@ internal static partial class DurableFile
                 handle.DangerousRelease();
             }
         }
-
-        return true;
     }
 }

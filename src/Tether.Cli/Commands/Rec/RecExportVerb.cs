@@ -79,7 +79,7 @@ internal sealed class RecExportVerb : RecVerb
         {
             try
             {
-                WriteExportFile(output, result.Text, format == ExportFormat.Bash);
+                ExportFile.Write(output, result, executable: format == ExportFormat.Bash);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -98,61 +98,5 @@ internal sealed class RecExportVerb : RecVerb
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Writes <paramref name="text"/> to a fresh owner-only file beside <paramref name="path"/>, then renames it
-    /// over; a symbolic link at <paramref name="path"/> is refused, not followed.</summary>
-    private static void WriteExportFile(string path, string text, bool executable)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new PlatformNotSupportedException("Writing owner-only export files is implemented for Linux only.");
-        }
-
-        var full = Path.GetFullPath(path);
-        var existing = new FileInfo(full);
-        if (existing.LinkTarget is not null)
-        {
-            throw new IOException("it is a symbolic link; tether does not write through links: remove it or choose another file");
-        }
-
-        if (Directory.Exists(full))
-        {
-            throw new IOException("it is a directory");
-        }
-
-        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | (executable ? UnixFileMode.UserExecute : UnixFileMode.None);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = mode,
-            }))
-            {
-                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.SetUnixFileMode(temporary, mode); // the umask may have taken bits away
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-                // Best effort.
-            }
-
-            throw;
-        }
     }
 }
