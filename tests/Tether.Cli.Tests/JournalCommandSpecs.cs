@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tether.Cli.Tests.Infrastructure;
@@ -281,34 +280,9 @@ public sealed class JournalCommandSpecs : IDisposable
         }
     }
 
-    private async Task<List<JournalRecord>> ReadAllAsync()
-    {
-        var records = new List<JournalRecord>();
-        await foreach (var record in new JournalReader(JournalPath).ReadAsync())
-        {
-            records.Add(record);
-        }
+    private Task<List<JournalRecord>> ReadAllAsync() => JournalFiles.ReadAllAsync(JournalPath);
 
-        return records;
-    }
-
-    /// <summary>Changes one byte inside line <paramref name="lineNumber"/> (1-based) of the first segment.</summary>
-    private void FlipByteInLine(int lineNumber)
-    {
-        var path = Path.Combine(JournalPath, "00000000000000000001.jsonl");
-        var bytes = File.ReadAllBytes(path);
-        var start = 0;
-        for (var line = 1; line < lineNumber; line++)
-        {
-            start = Array.IndexOf(bytes, (byte)'\n', start) + 1;
-        }
-
-        // Inside the "type" value, so the line stays one line of JSON and only its checksum tells.
-        var type = Encoding.UTF8.GetBytes("\"type\":\"");
-        var at = bytes.AsSpan(start).IndexOf(type) + start + type.Length;
-        bytes[at] = bytes[at] == (byte)'q' ? (byte)'r' : (byte)'q';
-        File.WriteAllBytes(path, bytes);
-    }
+    private void FlipByteInLine(int lineNumber) => JournalFiles.FlipByteInLine(JournalPath, lineNumber);
 
     /// <summary>A stored record line as --json prints it: the same bytes with json_version put first.</summary>
     private static string Enveloped(string stored) => "{\"json_version\":1," + stored[1..];

@@ -168,31 +168,7 @@ public sealed class JournalFirstUseSpecs : IDisposable
         }
     }
 
-    private async Task<List<JournalRecord>> ReadAllAsync()
-    {
-        var records = new List<JournalRecord>();
-        await foreach (var record in new JournalReader(JournalPath).ReadAsync())
-        {
-            records.Add(record);
-        }
+    private Task<List<JournalRecord>> ReadAllAsync() => JournalFiles.ReadAllAsync(JournalPath);
 
-        return records;
-    }
-
-    /// <summary>Changes one byte inside the type of line <paramref name="lineNumber"/> (1-based) of the first segment: only its checksum tells.</summary>
-    private void FlipByteInLine(int lineNumber)
-    {
-        var path = Path.Combine(JournalPath, "00000000000000000001.jsonl");
-        var bytes = File.ReadAllBytes(path);
-        var start = 0;
-        for (var line = 1; line < lineNumber; line++)
-        {
-            start = Array.IndexOf(bytes, (byte)'\n', start) + 1;
-        }
-
-        var type = Encoding.UTF8.GetBytes("\"type\":\"");
-        var at = bytes.AsSpan(start).IndexOf(type) + start + type.Length;
-        bytes[at] = bytes[at] == (byte)'q' ? (byte)'r' : (byte)'q';
-        File.WriteAllBytes(path, bytes);
-    }
+    private void FlipByteInLine(int lineNumber) => JournalFiles.FlipByteInLine(JournalPath, lineNumber);
 }
