@@ -14,7 +14,6 @@ public sealed partial class Supervisor
         Exception? failure = null;
         try
         {
-            Handle(new SupervisorInput.Configure(Now, _services, _seed), handled: null);
             while (!_stopped)
             {
                 if (!_inputs.Reader.TryRead(out var envelope))
