@@ -16,6 +16,8 @@ using Tether.Benchmarks.Watch;
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
+//   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
+//   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -26,6 +28,8 @@ return args switch
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
+    ["supervisor-logs", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunLogsAsync(rest),
+    ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     _ => RunBenchmarks(args),
