@@ -18,6 +18,7 @@ using Tether.Benchmarks.Watch;
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
 //   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
+//   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
@@ -33,6 +34,7 @@ return args switch
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
     ["supervisor-logs", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunLogsAsync(rest),
     ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
+    ["supervisor-idle", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunIdleAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
