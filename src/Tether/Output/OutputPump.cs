@@ -92,14 +92,15 @@ internal sealed class OutputPump
                     _arbiter.Request(StopReason.OutputOverflow);
                 }
 
-                if (_splitter is not null)
+                // Nobody wants the lines yet: the router keeps the bytes (maybe the buffer itself) instead of strings.
+                if (_splitter is not null && (_router is null || !_router.KeepUnsplit(_which, ref buffer, read)))
                 {
                     _splitter.Feed(chunk.Span, lines!.Add);
                     await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (_splitter is not null)
+            if (_splitter is not null && (_router is null || !_router.EndUnsplit(_which)))
             {
                 _splitter.Finish(lines!.Add);
                 await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);
