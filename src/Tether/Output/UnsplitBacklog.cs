@@ -27,6 +27,7 @@ internal sealed class UnsplitBacklog
     private const int SlabSize = 64 * 1024;
     private readonly int _lines;
     private readonly Queue<Chunk> _chunks = new();
+    private byte[]? _spare; // an owned buffer of a dropped chunk, handed to the pump next instead of renting
     private byte[]? _slab;
     private int _slabUsed;
     private long _newlines;
@@ -59,7 +60,10 @@ internal sealed class UnsplitBacklog
         if (read >= OwnedChunkMinimum)
         {
             chunk = new Chunk(buffer, 0, read, nextSequence, newlines, Owned: true);
-            buffer = ArrayPool<byte>.Shared.Rent(buffer.Length);
+
+            // A stream without line breaks keeps hundreds of buffers; the shared pool would run dry and allocate.
+            buffer = _spare is { } spare && spare.Length >= buffer.Length ? spare : ArrayPool<byte>.Shared.Rent(buffer.Length);
+            _spare = null;
         }
         else
         {
@@ -129,6 +133,12 @@ internal sealed class UnsplitBacklog
         }
 
         _chunks.Clear();
+        if (_spare is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_spare);
+            _spare = null;
+        }
+
         if (Ended)
         {
             var sequence = FinalLineSequence ?? 0;
@@ -176,7 +186,14 @@ internal sealed class UnsplitBacklog
             _bytes -= head.Length;
             Dropped += head.Newlines; // each of them ended a line that is gone, or lost its head
             _startsMidLine = head.Array[head.Offset + head.Length - 1] != (byte)'\n';
-            Release(head);
+            if (head.Owned && _spare is null)
+            {
+                _spare = head.Array;
+            }
+            else
+            {
+                Release(head);
+            }
         }
     }
 
