@@ -135,6 +135,20 @@ internal static class Interleaved
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {contenders[k].Name,-20} median {Median(times[k]),9:0.000} ms   ratio of medians {Median(times[k]) / Median(baseline),5:0.00}   median paired ratio {Median(paired),5:0.00}"));
         }
+
+        // Tether against every peer, each a paired comparison of its own: the lead table of docs/benchmarks.md.
+        for (var k = 0; k < contenders.Length; k++)
+        {
+            if (!contenders[k].Name.StartsWith("Tether", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var against = Enumerable.Range(0, contenders.Length)
+                .Where(peer => !contenders[peer].Name.StartsWith("Tether", StringComparison.Ordinal))
+                .Select(peer => string.Create(CultureInfo.InvariantCulture, $"{contenders[peer].Name} {Median(times[k].Select((t, round) => t / times[peer][round]).ToList()):0.00}"));
+            Console.WriteLine($"  {contenders[k].Name} / peer (median paired ratio; below 1 is faster): {string.Join(", ", against)}");
+        }
     }
 
     private static async Task<int> AllAsync(Func<Task<int>> runOne)
