@@ -10,7 +10,7 @@ using Tether.Benchmarks.Watch;
 // frame codec and the heartbeat client), plus:
 //   owner-death [--runs N] [--timeout S]   SIGKILL a host that owns a Tether tree, time until the tree is dead
 //   owner-death-host MODE                  the host side of owner-death (started by it, not by hand)
-//   interleaved [--rounds N]               the scenarios round-robin (robust to a background load that comes and goes)
+//   interleaved [--rounds N] [--scenario TEXT]  the process scenarios round-robin (robust to a background load that comes and goes)
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
@@ -22,6 +22,7 @@ using Tether.Benchmarks.Watch;
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
+//   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -37,6 +38,7 @@ return args switch
     ["supervisor-idle", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunIdleAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
+    ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
