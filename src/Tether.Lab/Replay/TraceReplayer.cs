@@ -73,8 +73,11 @@ public static class TraceReplayer
         }
     }
 
-    internal static void Check<TInput>(EngineTrace<TInput> engine, IReadOnlyList<TraceFile> files)
+    /// <summary>Checks that <paramref name="files"/> are one recording of <paramref name="engine"/>'s engine, from its first file on, each following the one before.</summary>
+    /// <exception cref="TraceFormatException">They are not; the message says which file and why.</exception>
+    public static void Check<TInput>(EngineTrace<TInput> engine, IReadOnlyList<TraceFile> files)
     {
+        ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
         {
