@@ -24,7 +24,8 @@ public static class DecisionHash
     public static ulong Add(ulong hash, long value) => Add(hash, (ulong)value);
 
     /// <summary>The one-byte digest of an input's decision hash, stored beside each input.</summary>
-    public static byte Digest(ulong decisions) => (byte)(decisions ^ (decisions >> 29) ^ (decisions >> 47));
+    /// <remarks>The top byte of a multiplication by an odd constant depends on every bit of the hash.</remarks>
+    public static byte Digest(ulong decisions) => (byte)((decisions * Prime1) >> 56);
 
     private static ulong Round(ulong value) => ulong.RotateLeft(value * Prime2, 31) * Prime1;
 }

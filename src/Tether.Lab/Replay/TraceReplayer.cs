@@ -136,14 +136,26 @@ public static class TraceReplayer
         return new Divergence(record.Index, codec.TimeOf(record.Input), engine.Describe(record.Input), record.Digest, DecisionHash.Digest(actual), decisions, before, after, atCheckpoint);
     }
 
+    /// <summary>A decision hash other than <paramref name="actual"/> whose digest is <paramref name="digest"/>.</summary>
+    private static ulong WithDigest(byte digest, ulong actual)
+    {
+        for (ulong candidate = 1; ; candidate++)
+        {
+            if (DecisionHash.Digest(candidate) == digest && candidate != actual)
+            {
+                return candidate;
+            }
+        }
+    }
+
     private static void WritePrefix<TInput>(EngineTrace<TInput> engine, IReadOnlyList<TraceFile> files, long lastIndex, byte recordedDigest, string path)
     {
         var header = files[0].Header;
         var inputs = files.SelectMany(f => f.Events(engine.CreateCodec())).TakeWhile(r => r.Index <= lastIndex).Select(r => r.Input);
 
-        // Every event before the divergence carries the decisions the engine agreed on; the divergent one carries the
-        // recorded digest (a value below 256 is its own digest), so the prefix replays to the same divergence.
-        var decided = Decide(engine, header, inputs).Select((pair, i) => i == lastIndex ? (pair.Input, (ulong)recordedDigest) : pair);
+        // Every event before the divergence carries the decisions the engine agreed on; the divergent one carries a
+        // value whose digest is the recorded one, so the prefix replays to the same divergence.
+        var decided = Decide(engine, header, inputs).Select((pair, i) => i == lastIndex ? (pair.Input, WithDigest(recordedDigest, pair.Decisions)) : pair);
         TraceWriter<TInput>.WriteFile(path, header, engine.CreateCodec(), decided);
     }
 }

@@ -18,4 +18,11 @@ public abstract class EngineSimulation<TInput>
 
     /// <summary>A fresh engine under the same invariants with no world: shrinking replays candidate inputs through it.</summary>
     public abstract ICheckedEngine<TInput> Check(TraceHeader header);
+
+    /// <summary>
+    /// Makes subsequences of <paramref name="run"/> consistent again before they are checked — for an engine whose
+    /// inputs answer its own requests by an id it assigned, removing an earlier request shifts every later id, so the
+    /// answers must be renumbered. The default leaves a candidate as it is.
+    /// </summary>
+    public virtual Func<IReadOnlyList<TInput>, IReadOnlyList<TInput>> Repairer(TraceHeader header, IReadOnlyList<TInput> run) => candidate => candidate;
 }

@@ -4,6 +4,6 @@ namespace Tether.Lab;
 /// <typeparam name="TInput">The engine's input type.</typeparam>
 public interface ICheckedEngine<TInput>
 {
-    /// <summary>Feeds one input; returns the first invariant it broke (one line), or null. <paramref name="decisions"/> is the hash of what the engine decided.</summary>
+    /// <summary>Feeds one input; returns the first invariant it broke (one line: the invariant's name, ': ', the details), or null. <paramref name="decisions"/> is the hash of what the engine decided.</summary>
     string? Feed(TInput input, out ulong decisions);
 }

@@ -91,7 +91,10 @@ public sealed class Simulator<TInput>(EngineSimulation<TInput> simulation)
 
     private SimulationFailure Fail(TraceHeader header, ulong seed, int index, string violation, List<TInput> inputs, SimulationOptions options)
     {
-        var shrunk = Shrinker.Shrink(inputs, candidate => FirstViolation(header, candidate) is not null, options.ShrinkBudget);
+        // Shrink towards the same invariant: a smaller input that breaks another one is another bug (or a broken host contract).
+        var invariant = Invariant(violation);
+        var repair = simulation.Repairer(header, inputs);
+        var shrunk = repair(Shrinker.Shrink(inputs, candidate => FirstViolation(header, repair(candidate)) is { } found && Invariant(found) == invariant, options.ShrinkBudget));
         var shrunkViolation = FirstViolation(header, shrunk) ?? violation;
         string? path = null;
         if (options.FailureDirectory is { } directory)
@@ -104,6 +107,14 @@ public sealed class Simulator<TInput>(EngineSimulation<TInput> simulation)
         var chaos = options.Chaos.ToString().ToLowerInvariant();
         var reproduce = $"tether lab run --engine {simulation.Trace.Kind} --seeds {seed}..{seed} --events {options.EventsPerSeed} --chaos {chaos}";
         return new SimulationFailure(seed, index, violation, shrunk.Count, shrunkViolation, path, reproduce);
+    }
+
+    /// <summary>The invariant a violation names: its text before the first ':'.</summary>
+    public static string Invariant(string violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        var colon = violation.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? violation : violation[..colon];
     }
 
     private static void InterlockedMin(ref long target, long value)

@@ -57,6 +57,35 @@ public sealed class WatchEngine
     /// <summary>Recoveries waiting for their freshness answer.</summary>
     internal int PendingRecoveryCount => _pending.Count;
 
+    /// <summary>The id of the recovery of <paramref name="pid"/> waiting for its freshness answer, if any (lowest first).</summary>
+    internal long? PendingRecoveryOf(uint pid)
+    {
+        long? found = null;
+        foreach (var (id, pending) in _pending)
+        {
+            if (pending.Pid == pid && (found is null || id < found))
+            {
+                found = id;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The id of the running recovery of <paramref name="pid"/>, if any.</summary>
+    internal long? RecoveryInFlightOf(uint pid)
+    {
+        foreach (var (id, running) in _inFlight)
+        {
+            if (running == pid)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Totals of everything done and refused.</summary>
     public WatchCounters Counters { get; } = new();
 

@@ -5,7 +5,7 @@ namespace Tether.Watch;
 /// <summary>
 /// The watch engine under invariant checks, after every input: a recovery never runs for a live agent (one accepted
 /// beat within the threshold of the recovery), never twice for one process within the debounce window, at most once
-/// per stall, and every table stays within its bound.
+/// per stall, and the agent table, the in-flight table and the debounce ledger stay within their bounds.
 /// </summary>
 internal sealed class WatchInvariants : ICheckedEngine<WatchInput>
 {
@@ -80,8 +80,8 @@ internal sealed class WatchInvariants : ICheckedEngine<WatchInput>
             return $"debounce ledger over its bound: {_engine.DebounceLedgerCount} > {options.DebounceLedgerCapacity}";
         }
 
-        return _engine.PendingRecoveryCount > options.Capacity
-            ? $"pending freshness checks over the agent bound: {_engine.PendingRecoveryCount} > {options.Capacity}"
-            : null;
+        // Pending freshness checks are bounded by the host answering each one (the world always does), not by the
+        // engine: a trace with the answers removed grows that table, so it is not an invariant of the engine alone.
+        return null;
     }
 }

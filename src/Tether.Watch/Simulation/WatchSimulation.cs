@@ -51,6 +51,49 @@ public sealed class WatchSimulation : EngineSimulation<WatchInput>
         return new WatchInvariants(WatchConfiguration.Decode(header.Configuration.Span), _trace.Bug);
     }
 
+    /// <summary>
+    /// Renumbers the host's answers in a subsequence: each freshness answer and recovery end of the full run names the
+    /// pid its request was for, and goes to that pid's open request in the subsequence (an answer with none is kept as
+    /// it was, and the engine ignores it, as it ignores any answer it did not ask for).
+    /// </summary>
+    public override Func<IReadOnlyList<WatchInput>, IReadOnlyList<WatchInput>> Repairer(TraceHeader header, IReadOnlyList<WatchInput> run)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(run);
+        var pids = new Dictionary<long, uint>();
+        var full = _trace.CreateWatchEngine(header);
+        foreach (var input in run)
+        {
+            full.Handle(input);
+            foreach (var e in full.Events)
+            {
+                if (e is WatchEvent.FreshnessCheckRequested request)
+                {
+                    pids[request.RecoveryId] = request.Pid;
+                }
+            }
+        }
+
+        return candidate =>
+        {
+            var engine = _trace.CreateWatchEngine(header);
+            var repaired = new List<WatchInput>(candidate.Count);
+            foreach (var input in candidate)
+            {
+                var renumbered = input switch
+                {
+                    WatchInput.FreshnessChecked f when pids.TryGetValue(f.RecoveryId, out var pid) && engine.Engine.PendingRecoveryOf(pid) is { } id => f with { RecoveryId = id },
+                    WatchInput.RecoveryEnded r when pids.TryGetValue(r.RecoveryId, out var pid) && engine.Engine.RecoveryInFlightOf(pid) is { } id => r with { RecoveryId = id },
+                    _ => input,
+                };
+                engine.Handle(renumbered);
+                repaired.Add(renumbered);
+            }
+
+            return repaired;
+        };
+    }
+
     private sealed class Run(WatchWorld world, WatchInvariants engine) : ISimulationRun<WatchInput>
     {
         public bool TryNext(out WatchInput input)

@@ -130,8 +130,8 @@ public sealed class WatchInputCodec : ITraceCodec<WatchInput>
             var factsSame = datagram.Facts.Equals(agent.Facts);
             tag |= factsSame ? FactsSame : (byte)0;
             encoder.WriteByte(tag);
-            encoder.WriteVarUInt((ulong)slot);
             encoder.WriteVarInt(delta);
+            encoder.WriteVarUInt((ulong)slot);
             if (nonceDelta != 1)
             {
                 encoder.WriteVarInt(nonceDelta);
