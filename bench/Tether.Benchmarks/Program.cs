@@ -27,6 +27,7 @@ return args switch
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
+    ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };

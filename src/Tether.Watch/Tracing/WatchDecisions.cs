@@ -29,13 +29,10 @@ public static class WatchDecisions
         switch (e)
         {
             case WatchEvent.BeatAccepted a:
-                h = DecisionHash.Add(h, 1UL);
-                h = DecisionHash.Add(h, a.Pid);
-                h = DecisionHash.Add(h, (ulong)a.Status);
+                // The most common decision by far: small fields packed into one word.
+                h = DecisionHash.Add(h, 1UL | ((ulong)a.Status << 8) | ((ulong)a.Origin << 16) | (a.NewAgent ? 1UL << 24 : 0) | ((ulong)a.Pid << 32));
                 h = DecisionHash.Add(h, a.Nonce);
-                h = DecisionHash.Add(h, a.Payload);
-                h = DecisionHash.Add(h, (ulong)a.Origin);
-                return DecisionHash.Add(h, a.NewAgent ? 1UL : 0UL);
+                return DecisionHash.Add(h, a.Payload);
             case WatchEvent.BeatDropped d:
                 return DecisionHash.Add(DecisionHash.Add(DecisionHash.Add(h, 2UL), d.Pid), (ulong)d.Reason);
             case WatchEvent.DecodeFailed f:

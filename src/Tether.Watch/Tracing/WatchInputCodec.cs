@@ -27,6 +27,8 @@ public sealed class WatchInputCodec : ITraceCodec<WatchInput>
     private readonly Dictionary<uint, int> _slots = [];
     private Slot[] _agents = new Slot[64];
     private long _lastAt;
+    private byte[] _block = [];
+    private int _blockUsed;
 
     /// <inheritdoc/>
     public void Reset()
@@ -188,7 +190,25 @@ public sealed class WatchInputCodec : ITraceCodec<WatchInput>
 
         var frame = new Frame(status, agent.Pid, timestamp, nonce, payload);
         agent.Update(frame, at);
-        return new WatchInput.Datagram(time, frame.ToBytes(), agent.Facts!);
+        return new WatchInput.Datagram(time, Rebuild(frame), agent.Facts!);
+    }
+
+    /// <summary>
+    /// The frame's 32 bytes in a slice of a shared block: replay decodes millions of beats, and one allocation per
+    /// 2,048 of them instead of one each is a good part of its speed. A block is never reused, so every slice stays valid.
+    /// </summary>
+    private ReadOnlyMemory<byte> Rebuild(in Frame frame)
+    {
+        if (_block.Length - _blockUsed < Frame.Size)
+        {
+            _block = new byte[Frame.Size * 2048];
+            _blockUsed = 0;
+        }
+
+        var slice = _block.AsMemory(_blockUsed, Frame.Size);
+        frame.Encode(slice.Span);
+        _blockUsed += Frame.Size;
+        return slice;
     }
 
     /// <summary>The emitter's clock moves with ours: predict its timestamp from our time since the agent's last beat.</summary>
