@@ -152,6 +152,19 @@ public sealed class TraceCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_trace_that_cannot_be_created_stops_the_watcher_from_starting_with_one_line_and_no_socket_left()
+    {
+        var socket = _temp.Child("watch.sock");
+        var trace = _temp.Child(Path.Combine("missing-dir", "watch.trace"));
+
+        var result = await Tool.RunAsync("watch", "--socket", socket, "--trace", trace);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"tether: watch: The trace file '{trace}' could not be created (No such file or directory): check that its directory exists and is yours to write.", Assert.Single(result.StderrLines));
+        Assert.False(Path.Exists(socket));
+    }
+
+    [Fact]
     public async Task Lab_run_over_a_seed_range_of_the_shipped_engine_breaks_no_invariant()
     {
         var result = await Tool.RunAsync("lab", "run", "--engine", "watch", "--seeds", "1..8", "--events", "5000", "--chaos", "heavy", "--out", _temp.Path);

@@ -64,7 +64,7 @@ public sealed class TraceWriter<TInput> : IDisposable
     /// like a full one, so starting never destroys more than the size cap allows.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="IOException">The file could not be created (its directory is missing, it is a symbolic link, …).</exception>
+    /// <exception cref="IOException">The file could not be created (its directory is missing or not writable, …); the message names it and says why.</exception>
     public static TraceWriter<TInput> Create(string path, TraceHeader header, ITraceCodec<TInput> codec, TraceWriterOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -72,7 +72,14 @@ public sealed class TraceWriter<TInput> : IDisposable
         ArgumentNullException.ThrowIfNull(codec);
         options ??= new TraceWriterOptions();
         options.Validate();
-        return new TraceWriter<TInput>(path, header, codec, options, memory: null);
+        try
+        {
+            return new TraceWriter<TInput>(path, header, codec, options, memory: null);
+        }
+        catch (PosixIOException ex)
+        {
+            throw new IOException($"The trace file '{path}' could not be created ({Tether.Interop.Libc.ErrorText(ex.Errno)}): check that its directory exists and is yours to write.", ex);
+        }
     }
 
     /// <summary>Encodes a whole trace in memory (one file, no rotation): for prefixes, shrunk traces and golden files.</summary>
