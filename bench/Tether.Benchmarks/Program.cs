@@ -39,6 +39,7 @@ return args switch
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
+    ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
