@@ -13,6 +13,7 @@ using Tether.Benchmarks.Watch;
 //   interleaved [--rounds N] [--scenario TEXT]  the process scenarios round-robin (robust to a background load that comes and goes)
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
+//   cgroup-spawn-paths [--rounds N]        each way into a run's cgroup (created in it, gate, shim) against Process
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
@@ -30,6 +31,7 @@ return args switch
     ["interleaved", .. var rest] => await Interleaved.RunAsync(rest),
     ["breakdown", .. var rest] => await Breakdown.RunAsync(rest),
     ["cgroup-cost", .. var rest] => await CgroupCost.RunAsync(rest),
+    ["cgroup-spawn-paths", .. var rest] => await CgroupSpawnPaths.RunAsync(rest),
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
