@@ -16,6 +16,8 @@ using Tether.Benchmarks.Watch;
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
+//   startup --tether PATH [--runs N]       whole-process start-up of a tether binary, hyperfine-style, interleaved
+//   watch-idle --tether PATH [--seconds N] [--agents N]   CPU and RSS of a waiting 'tether watch', without and with agents
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -28,6 +30,8 @@ return args switch
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
+    ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
+    ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 
