@@ -24,6 +24,8 @@ using Tether.Benchmarks.Watch;
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
 //   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
+//   startup --tether PATH [--runs N]       whole-process start-up of a tether binary, hyperfine-style, interleaved
+//   watch-idle --tether PATH [--seconds N] [--agents N]   CPU and RSS of a waiting 'tether watch', without and with agents
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -43,6 +45,8 @@ return args switch
     ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
     ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
+    ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
+    ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 
