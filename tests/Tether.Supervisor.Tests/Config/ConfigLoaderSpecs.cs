@@ -251,6 +251,23 @@ public sealed class ConfigLoaderSpecs : IDisposable
     }
 
     [Fact]
+    public void A_secret_quoted_in_an_error_is_masked()
+    {
+        var errors = _project.Errors("""
+            services:
+              web:
+                command: "server --password=hunter8 | tee log"
+              api:
+                command: [x]
+                ready: {http: "ftp://admin:hunter9@example.com/"}
+            """);
+
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, error => Assert.DoesNotContain("hunter", error));
+        Assert.Contains("--password=***", errors[0]);
+    }
+
+    [Fact]
     public void Relative_working_directories_are_taken_from_the_project_directory()
     {
         var set = _project.Load("services:\n  a: {command: [x], cwd: sub/dir}\n  b: {command: [x], cwd: /srv/b}\n");

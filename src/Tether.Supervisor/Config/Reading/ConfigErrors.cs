@@ -41,7 +41,9 @@ internal sealed class ConfigErrors
             return;
         }
 
-        _errors.Add(new ConfigurationError(File, line, column, message));
+        // A message may quote what the file says (a command, a URL); errors are shown and may be journaled (a failed
+        // reload), so anything that looks like a secret is masked the one way Tether masks secrets.
+        _errors.Add(new ConfigurationError(File, line, column, RedactionPolicy.Default.Redact(message)));
     }
 
     /// <summary>Every error in file order (then the count of those left out).</summary>
