@@ -151,6 +151,7 @@ internal sealed class ConfigValues(ConfigErrors errors)
             }
             else if (Errors.IsFull)
             {
+                // Only counted from here on: skip wording it (the suggestion costs an edit distance per key).
                 Errors.Add(key, "");
             }
             else
