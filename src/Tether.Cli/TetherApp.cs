@@ -109,6 +109,8 @@ internal static class TetherApp
             new WatchVerb(context),
             new RecGroup(context),
             new AuditGroup(context),
+            new TraceGroup(context),
+            new LabGroup(context),
             new HelpVerb(context),
         };
         // The generated usage ('tether [command] [options]') would call the verb optional.

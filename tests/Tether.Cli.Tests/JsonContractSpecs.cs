@@ -119,6 +119,8 @@ public sealed class JsonContractSpecs : IDisposable
 
     private string Sessions => _temp.Child("sessions");
 
+    private string TracePath => _temp.Child("watch.trace");
+
     private static IEnumerable<string> Walk(CliCommand command, string prefix)
     {
         foreach (var child in command.Subcommands)
@@ -191,6 +193,10 @@ public sealed class JsonContractSpecs : IDisposable
             "rec status" => await RecAsync([.. verb.Split(' '), .. flag], state: succeed ? null : _temp.Child("cassette.json")),
             "rec doctor" => await RecAsync([.. verb.Split(' '), .. flag], sessions: succeed ? Sessions : _temp.Child("cassette.json")),
             "watch" => await WatchAsync(succeed, flag),
+            "trace info" or "trace events" or "trace verify" or "trace replay" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, .. flag]),
+            "trace diff" => await Tool.RunAsync([.. verb.Split(' '), TracePath, succeed ? TracePath : Missing, .. flag]),
+            "trace explain" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, "--pid", "4242", .. flag]),
+            "lab run" => await Tool.RunAsync([.. verb.Split(' '), "--engine", succeed ? "watch" : "no-such-engine", "--seeds", "1..2", "--events", "2000", "--out", _temp.Path, .. flag]),
             _ => throw new Xunit.Sdk.XunitException($"'{verb}' has --json but no case in {nameof(JsonContractSpecs)}: add one that succeeds and one that fails."),
         };
     }
@@ -210,6 +216,7 @@ public sealed class JsonContractSpecs : IDisposable
         }
 
         await File.WriteAllTextAsync(_temp.Child("cassette.json"), Cassette);
+        await File.WriteAllBytesAsync(TracePath, TraceFixture.Bytes());
         await File.WriteAllTextAsync(_temp.Child("history"), "make\nmake test\n");
         using (var log = AuditLog.Open(_temp.Child("audit.log")))
         {
