@@ -109,6 +109,14 @@ internal static class TetherApp
             new WatchVerb(context),
             new RecGroup(context),
             new AuditGroup(context),
+            new StatusVerb(context),
+            new LogsVerb(context),
+            ServiceCommandVerb.Start(context),
+            ServiceCommandVerb.Stop(context),
+            ServiceCommandVerb.Restart(context),
+            new ScaleVerb(context),
+            new ReloadVerb(context),
+            new DownVerb(context),
             new HelpVerb(context),
         };
         // The generated usage ('tether [command] [options]') would call the verb optional.
