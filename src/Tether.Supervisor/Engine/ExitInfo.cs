@@ -16,6 +16,6 @@ public sealed record ExitInfo(int? ExitCode, Signal? Signal = null, bool OutOfMe
 
     /// <summary><c>exit 1</c>, <c>signal SIGKILL</c>, <c>killed for memory (SIGKILL)</c>.</summary>
     public override string ToString() => OutOfMemory
-        ? "killed for memory" + (Signal is { } oom ? $" ({oom.Name})" : "")
-        : Signal is { } signal ? "signal " + signal.Name : "exit " + (ExitCode ?? -1).ToString(CultureInfo.InvariantCulture);
+        ? "killed for memory" + (Signal is { } oom ? $" ({oom})" : "")
+        : Signal is { } signal ? "signal " + signal : "exit " + (ExitCode ?? -1).ToString(CultureInfo.InvariantCulture);
 }
