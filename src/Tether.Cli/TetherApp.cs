@@ -109,6 +109,7 @@ internal static class TetherApp
             new WatchVerb(context),
             new RecGroup(context),
             new AuditGroup(context),
+            new UpVerb(context),
             new StatusVerb(context),
             new LogsVerb(context),
             ServiceCommandVerb.Start(context),
