@@ -26,6 +26,12 @@ internal sealed class FakeSupervisorControl : ISupervisorControl
 
     public List<bool> Shutdowns { get; } = [];
 
+    /// <summary>The pid the status reports.</summary>
+    public int Pid { get; set; } = 4100;
+
+    /// <summary>Called on every shutdown request (a spec that wants the supervisor to go away closes its server here).</summary>
+    public Action? OnShutdown { get; set; }
+
     /// <summary>What the next reload does: a report, or the exception it throws (an invalid file).</summary>
     public Func<ReloadReport> Reload { get; set; } = () => new ReloadReport(["cache"], [], ["web"], [], ["db"]);
 
@@ -41,7 +47,7 @@ internal sealed class FakeSupervisorControl : ISupervisorControl
     }
 
     public SupervisorStatus Status() =>
-        new("/srv/app", "/srv/app/tether.yaml", 4100, Started, TimeSpan.FromSeconds(10), Shutdowns.Count > 0, [.. Instances]);
+        new("/srv/app", "/srv/app/tether.yaml", Pid, Started, TimeSpan.FromSeconds(10), Shutdowns.Count > 0, [.. Instances]);
 
     public IReadOnlyList<LogLine> Logs(IReadOnlyCollection<string> services, int lines)
     {
@@ -106,6 +112,7 @@ internal sealed class FakeSupervisorControl : ISupervisorControl
     public Task ShutdownAsync(bool force, CancellationToken cancellationToken)
     {
         Shutdowns.Add(force);
+        OnShutdown?.Invoke();
         return Task.CompletedTask;
     }
 

@@ -118,7 +118,7 @@ internal sealed partial class UpVerb
     /// <summary>The decisions worth a line in the foreground: state changes and giving up (the journal has everything).</summary>
     private static string? Describe(SupervisorDecision decision) => decision switch
     {
-        SupervisorDecision.StateChanged s => ControlJson.Word(s.To) + (string.IsNullOrEmpty(s.Reason) ? "" : ": " + Printable(s.Reason)),
+        SupervisorDecision.StateChanged s => ControlJson.Word(s.To) + (string.IsNullOrEmpty(s.Reason) || s.Reason == ControlJson.Word(s.To) ? "" : ": " + Printable(s.Reason)),
         SupervisorDecision.GaveUp g => $"{InstanceName(g.Instance)} gave up: {Printable(g.Reason)}" + (g.RetryAt is { } at ? $" (retrying at +{StatusVerb.Uptime(at)})" : ""),
         SupervisorDecision.AllReady => "every service is ready",
         SupervisorDecision.ShutdownCompleted => "every service stopped",
