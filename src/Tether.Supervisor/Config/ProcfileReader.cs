@@ -49,10 +49,11 @@ public static class ProcfileReader
         var shared = ReadDotEnv(directory, errors);
         var services = new List<ServiceDefinition>();
         var lineNumber = 0;
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        // Lines end at \n only (a \r before it is trimmed), so line numbers match what an editor shows.
+        foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
-            var line = rawLine.TrimEnd();
+            var line = rawLine.AsSpan().TrimEnd();
             var content = line.TrimStart();
             if (content.IsEmpty || content[0] == '#')
             {

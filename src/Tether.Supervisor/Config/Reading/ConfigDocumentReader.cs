@@ -23,6 +23,7 @@ internal static partial class ConfigDocumentReader
     public static ConfigNode? Read(string text, ConfigErrors errors)
     {
         var builder = new Builder(errors);
+        var lastGood = Mark.Empty;
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -32,11 +33,20 @@ internal static partial class ConfigDocumentReader
                 {
                     return null;
                 }
+
+                lastGood = parser.Current!.End;
             }
         }
         catch (YamlException exception)
         {
             errors.Add(Position(exception.Start.Line), Position(exception.Start.Column), "invalid YAML: " + Describe(exception) + "; fix the syntax there.");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (rather than a YamlException) on some malformed flow collections; all
+            // that is known is that the text after the last value it read is not YAML.
+            errors.Add(Position(lastGood.Line), Position(lastGood.Column), "invalid YAML after this point (an unclosed '{' or '[', or a stray character?); fix the syntax here.");
             return null;
         }
 

@@ -57,10 +57,11 @@ internal static class EnvFile
     {
         var problems = new List<string>();
         var lineNumber = 0;
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        // Lines end at \n only (a \r before it is trimmed), so line numbers match what an editor shows.
+        foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
-            var line = rawLine.Trim();
+            var line = rawLine.AsSpan().Trim();
             if (line.IsEmpty || line[0] == '#')
             {
                 continue;
