@@ -19,6 +19,8 @@ using Tether.Benchmarks.Watch;
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
+//   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
+//   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -29,6 +31,8 @@ return args switch
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
+    ["supervisor-logs", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunLogsAsync(rest),
+    ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),

@@ -14,7 +14,6 @@ public sealed partial class Supervisor
         Exception? failure = null;
         try
         {
-            Handle(new SupervisorInput.Configure(Now, _services, _seed), handled: null);
             while (!_stopped)
             {
                 if (!_inputs.Reader.TryRead(out var envelope))
@@ -73,12 +72,14 @@ public sealed partial class Supervisor
         _journal.Record(input);
         _decisions.Clear();
         _engine.Handle(input, _decisions);
+
+        // The status first: whoever hears of a decision (READY=1, OnDecision) sees the state it led to.
+        Volatile.Write(ref _status, _engine.Status());
         foreach (var decision in _decisions)
         {
             Carry(decision);
         }
 
-        Volatile.Write(ref _status, _engine.Status());
         handled?.TrySetResult();
     }
 

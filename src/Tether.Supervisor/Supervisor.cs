@@ -128,6 +128,19 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
         var seed = options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         journal.RecordStarted(options.Services, seed);
         var supervisor = new Supervisor(options, directoryLock, journal, seed);
+        try
+        {
+            // The first input, on the caller's thread before the loop exists: when this returns, the status lists
+            // every instance and the first services are spawned.
+            supervisor.Handle(new SupervisorInput.Configure(supervisor.Now, options.Services, seed), handled: null);
+        }
+        catch
+        {
+            await supervisor.CloseAsync().ConfigureAwait(false);
+            supervisor._wakeUp.Dispose();
+            throw;
+        }
+
         supervisor._loop = Task.Run(supervisor.RunAsync, CancellationToken.None);
         return supervisor;
     }

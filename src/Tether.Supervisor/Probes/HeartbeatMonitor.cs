@@ -13,9 +13,9 @@ namespace Tether.Supervisor.Probes;
 /// (SCM_CREDENTIALS; the frame's own pid only when the kernel said nothing) is walked up its parents until it reaches
 /// the pid of a watched run, so a worker process the service started may beat for it.</para>
 /// <para>The first beat passes the probe; afterwards a passing beat is reported at most once per probe period, or at
-/// once after a failure. Each <see cref="ProbeDefinition.Timeout"/> of silence (counted from the start plus the
-/// initial delay, then from the last beat) reports one failed check, so the probe's failure threshold decides how
-/// much silence restarts the service. A beat whose status is critical or stall is a failed check.</para>
+/// once after a failure. A silence of <see cref="ProbeDefinition.Timeout"/> (counted from the start plus the initial
+/// delay, then from the last beat) is a stall, reported once as a failed check; the stall timer starts again only
+/// with the next beat. A beat whose status is critical or stall is a failed check.</para>
 /// </remarks>
 internal sealed class HeartbeatMonitor : IAsyncDisposable
 {
@@ -69,7 +69,7 @@ internal sealed class HeartbeatMonitor : IAsyncDisposable
             return;
         }
 
-        var watch = new WatchedRun(run, pid, [.. probes]);
+        var watch = new WatchedRun(run, pid, [.. probes], _time.GetTimestamp());
         lock (_gate)
         {
             if (_byPid.Remove(pid, out var previous))
@@ -86,7 +86,7 @@ internal sealed class HeartbeatMonitor : IAsyncDisposable
             {
                 var (monitor, w, p) = ((HeartbeatMonitor, WatchedRun, Probe))state!;
                 monitor.Stalled(w, p);
-            }, (this, watch, probe), probe.Definition.InitialDelay + probe.Definition.Timeout, probe.Definition.Timeout);
+            }, (this, watch, probe), probe.Definition.InitialDelay + probe.Definition.Timeout, Timeout.InfiniteTimeSpan);
         }
 
         void Add(ProbeDefinition? definition, ProbeRole role)
@@ -202,7 +202,10 @@ internal sealed class HeartbeatMonitor : IAsyncDisposable
                     return;
                 }
 
-                probe.Stall?.Change(probe.Definition.Timeout, probe.Definition.Timeout);
+                // Silence counts from the last beat, but never before the initial delay is over.
+                var sinceStart = _time.GetElapsedTime(watch.StartedAt, now);
+                var due = probe.Definition.Timeout + (probe.Definition.InitialDelay > sinceStart ? probe.Definition.InitialDelay - sinceStart : TimeSpan.Zero);
+                probe.Stall?.Change(due, Timeout.InfiniteTimeSpan);
                 report = !healthy || probe.LastReport is null || probe.LastWasFailure ||
                     _time.GetElapsedTime(probe.LastReport.Value, now) >= probe.Definition.Period;
                 if (report)
@@ -248,8 +251,10 @@ internal sealed class HeartbeatMonitor : IAsyncDisposable
         public bool LastWasFailure { get; set; }
     }
 
-    private sealed class WatchedRun(InstanceRun run, int pid, Probe[] probes) : IDisposable
+    private sealed class WatchedRun(InstanceRun run, int pid, Probe[] probes, long startedAt) : IDisposable
     {
+        public long StartedAt { get; } = startedAt;
+
         public InstanceRun Run { get; } = run;
 
         public int Pid { get; } = pid;
