@@ -23,6 +23,13 @@ public static class ControlJson
         writer.WriteString("started_at", status.StartedAt.ToUniversalTime());
         writer.WriteNumber("uptime_ms", Milliseconds(status.Uptime));
         writer.WriteBoolean("shutting_down", status.ShuttingDown);
+        writer.WriteStartObject("dropped_log_lines");
+        foreach (var (service, dropped) in status.DroppedLogLines.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(service, dropped);
+        }
+
+        writer.WriteEndObject();
         WriteInstances(writer, status, status.Instances);
         writer.WriteEndObject();
     }
@@ -80,7 +87,12 @@ public static class ControlJson
                 root.GetProperty("started_at").GetDateTimeOffset(),
                 uptime,
                 root.GetProperty("shutting_down").GetBoolean(),
-                ReadInstances(root, uptime));
+                ReadInstances(root, uptime))
+            {
+                DroppedLogLines = root.TryGetProperty("dropped_log_lines", out var dropped)
+                    ? dropped.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal)
+                    : new Dictionary<string, long>(),
+            };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -57,6 +57,21 @@ public sealed class UpVerbSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_example_stack_in_the_readme_is_valid_on_this_host()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Tether.slnx")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("The specs run outside the repository.");
+        }
+
+        var result = await Tool.RunAsync("up", "--check", "-f", Path.Combine(root, "examples", "stack", "tether.yaml"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("3 services", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_prints_one_row_per_instance_with_replicas_numbered()
     {
         Listen();

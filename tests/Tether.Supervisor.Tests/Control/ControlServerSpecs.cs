@@ -47,6 +47,7 @@ public sealed class ControlServerSpecs : IAsyncLifetime
         Assert.Equal(4100, status.Pid);
         Assert.Equal(FakeSupervisorControl.Started, status.StartedAt);
         Assert.Equal(_control.Instances, status.Instances);
+        Assert.Equal(3, status.DroppedLogLines["web"]);
     }
 
     [Fact]

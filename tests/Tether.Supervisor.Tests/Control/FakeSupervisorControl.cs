@@ -47,7 +47,10 @@ internal sealed class FakeSupervisorControl : ISupervisorControl
     }
 
     public SupervisorStatus Status() =>
-        new("/srv/app", "/srv/app/tether.yaml", Pid, Started, TimeSpan.FromSeconds(10), Shutdowns.Count > 0, [.. Instances]);
+        new("/srv/app", "/srv/app/tether.yaml", Pid, Started, TimeSpan.FromSeconds(10), Shutdowns.Count > 0, [.. Instances])
+        {
+            DroppedLogLines = new Dictionary<string, long> { ["web"] = 3 },
+        };
 
     public IReadOnlyList<LogLine> Logs(IReadOnlyCollection<string> services, int lines)
     {

@@ -78,6 +78,11 @@ internal sealed class StatusVerb : SupervisorVerb
             text.Append('\n');
         }
 
+        foreach (var (service, dropped) in status.DroppedLogLines)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Printable(service)}: {dropped} lines of output did not reach .tether/logs/ (the disk was full or too slow); the service kept running.\n");
+        }
+
         if (status.ShuttingDown)
         {
             text.Append("The supervisor is shutting down.\n");
