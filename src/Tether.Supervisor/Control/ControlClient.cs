@@ -133,8 +133,20 @@ public sealed class ControlClient(string socketPath, TimeSpan? timeout = null, T
             var connection = new Connection(stream);
             try
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken).ConfigureAwait(false);
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                // One write: a server that refuses early (a 403, a 503) answers and closes, and a second write would
+                // then fail with EPIPE and hide its answer. Even so, a failed write still reads what the server said.
+                var request = new byte[Encoding.ASCII.GetByteCount(head) + bytes.Length];
+                Encoding.ASCII.GetBytes(head, request);
+                bytes.CopyTo(request.AsSpan(request.Length - bytes.Length));
+                try
+                {
+                    await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // The answer, if any, is still there to read; without one, reading fails and says so.
+                }
+
                 await connection.ReadHeadAsync(SocketPath, cancellationToken).ConfigureAwait(false);
                 return connection;
             }
