@@ -48,6 +48,7 @@ public static class ProcfileReader
         var positions = new ConfigSourceMap(fileName);
         var shared = ReadDotEnv(directory, errors);
         var services = new List<ServiceDefinition>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var lineNumber = 0;
         // Lines end at \n only (a \r before it is trimmed), so line numbers match what an editor shows.
         foreach (var rawLine in text.Split('\n'))
@@ -78,7 +79,7 @@ public static class ProcfileReader
                 continue;
             }
 
-            if (services.Exists(service => service.Name == name))
+            if (!names.Add(name))
             {
                 errors.Add(lineNumber, column, $"process '{name}' is defined twice; keep one line for it.");
                 continue;

@@ -98,6 +98,88 @@ public sealed class ConfigFuzzSpecs : IDisposable
         }
     }
 
+    public static TheoryData<string> LargeInputs() =>
+    [
+        "many-env-keys",
+        "many-duplicate-dependencies",
+        "many-unknown-dependencies",
+        "long-cycle",
+        "many-duplicate-keys",
+        "many-unknown-keys",
+    ];
+
+    [Theory]
+    [MemberData(nameof(LargeInputs))]
+    public void A_file_near_the_size_cap_built_to_be_slow_is_read_in_bounded_time(string shape)
+    {
+        var text = new System.Text.StringBuilder();
+        switch (shape)
+        {
+            case "many-env-keys":
+                text.Append("services:\n  web:\n    command: [x]\n    env:\n");
+                for (var i = 0; text.Length < 1_000_000; i++)
+                {
+                    text.Append("      K").Append(i).Append(": v\n");
+                }
+
+                break;
+            case "many-duplicate-dependencies":
+                text.Append("services:\n  web:\n    command: [x]\n    depends_on: [");
+                while (text.Length < 1_000_000)
+                {
+                    text.Append("db,");
+                }
+
+                text.Append("db]\n  db: {command: [x]}\n");
+                break;
+            case "many-unknown-dependencies":
+            case "long-cycle":
+                text.Append("services:\n");
+                for (var i = 0; text.Length < 1_000_000; i++)
+                {
+                    var target = shape == "long-cycle" ? "s" + (i + 1) : "missing" + i;
+                    text.Append("  s").Append(i).Append(": {command: [x], depends_on: [").Append(target).Append("]}\n");
+                }
+
+                if (shape == "long-cycle")
+                {
+                    // Close the chain into one long cycle; the last entry's target is the service after it.
+                    var last = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1;
+                    text.Append("  s").Append(last + 1).Append(": {command: [x], depends_on: [s0]}\n");
+                }
+
+                break;
+            case "many-duplicate-keys":
+                text.Append("services:\n  web:\n    command: [x]\n    env:\n");
+                while (text.Length < 1_000_000)
+                {
+                    text.Append("      K: v\n");
+                }
+
+                break;
+            default:
+                text.Append("services:\n  web:\n    command: [x]\n");
+                for (var i = 0; text.Length < 1_000_000; i++)
+                {
+                    text.Append("    comand").Append(i).Append(": x\n");
+                }
+
+                break;
+        }
+
+        var yaml = text.ToString();
+        Assert.True(yaml.Length <= ServiceSetLoader.MaxFileBytes, "the input is within the cap, so it is parsed rather than refused for its size");
+        Expect(0, System.Text.Encoding.UTF8.GetBytes(yaml), () => ServiceSetLoader.LoadText(yaml, "tether.yaml", _project.Path));
+    }
+
+    [Fact]
+    public void A_Procfile_near_the_size_cap_naming_one_process_on_every_line_is_read_in_bounded_time()
+    {
+        var text = string.Concat(Enumerable.Repeat("web: x\n", 1_000_000 / 7));
+
+        Expect(0, System.Text.Encoding.UTF8.GetBytes(text), () => ProcfileReader.LoadText(text, "Procfile", _project.Path));
+    }
+
     private static void Expect(int seed, byte[] input, Action load)
     {
         var error = SeededMutator.Read(seed, load);

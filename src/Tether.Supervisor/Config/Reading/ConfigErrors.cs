@@ -26,6 +26,9 @@ internal sealed class ConfigErrors
 
     public int Count => _errors.Count + _dropped;
 
+    /// <summary>True once further errors are only counted, so a caller can skip the work of wording them.</summary>
+    public bool IsFull => _errors.Count >= Capacity;
+
     /// <summary>Adds an error about <paramref name="node"/>'s position.</summary>
     public void Add(ConfigNode node, string message) => Add(node.Line, node.Column, message);
 

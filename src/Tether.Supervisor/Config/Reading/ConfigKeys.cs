@@ -30,6 +30,9 @@ internal static class ConfigKeys
 
     public static readonly string[] Logs = ["max_size", "keep"];
 
+    /// <summary>The most names a suggestion is chosen from.</summary>
+    private const int MaxCandidates = 1000;
+
     /// <summary>Keys other tools use, and the tether.yaml key that does the job, for a better suggestion than spelling.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -89,6 +92,12 @@ internal static class ConfigKeys
     public static string? Closest(string written, IEnumerable<string> accepted)
     {
         var candidates = accepted as IReadOnlyCollection<string> ?? accepted.ToList();
+        if (candidates.Count > MaxCandidates)
+        {
+            // Suggesting among thousands of names (a generated file's services) would cost more than it helps.
+            return null;
+        }
+
         if (Synonyms.TryGetValue(written, out var synonym) && candidates.Contains(synonym))
         {
             return synonym;

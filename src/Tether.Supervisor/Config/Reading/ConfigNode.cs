@@ -55,6 +55,7 @@ internal sealed class ConfigScalar : ConfigNode
 internal sealed class ConfigMapping : ConfigNode
 {
     private readonly List<KeyValuePair<ConfigScalar, ConfigNode>> _entries = [];
+    private readonly Dictionary<string, ConfigScalar> _keys = new(StringComparer.Ordinal);
 
     public ConfigMapping(int line, int column)
         : base(line, column)
@@ -64,21 +65,12 @@ internal sealed class ConfigMapping : ConfigNode
     public IReadOnlyList<KeyValuePair<ConfigScalar, ConfigNode>> Entries => _entries;
 
     /// <summary>The entry whose key is <paramref name="key"/>, or null.</summary>
-    public ConfigScalar? FindKey(string key)
-    {
-        foreach (var entry in _entries)
-        {
-            if (string.Equals(entry.Key.Value, key, StringComparison.Ordinal))
-            {
-                return entry.Key;
-            }
-        }
+    public ConfigScalar? FindKey(string key) => _keys.GetValueOrDefault(key);
 
-        return null;
-    }
-
+    /// <summary>Adds an entry whose key is not there yet (the reader reports a duplicate instead of adding it).</summary>
     public void Add(ConfigScalar key, ConfigNode value)
     {
+        _keys.Add(key.Value, key);
         _entries.Add(new(key, value));
         ExpandedSize += key.ExpandedSize + value.ExpandedSize;
     }

@@ -149,6 +149,10 @@ internal sealed class ConfigValues(ConfigErrors errors)
             {
                 known.Add((key.Value, key, value));
             }
+            else if (Errors.IsFull)
+            {
+                Errors.Add(key, "");
+            }
             else
             {
                 Errors.Add(key, $"unknown key '{ConfigScalar.Shorten(key.Value)}' in {where}{ConfigKeys.DidYouMean(key.Value, accepted)}; the keys accepted there are {string.Join(", ", accepted)}.");

@@ -27,7 +27,7 @@ internal static class DependencyGraph
                 if (!allNames.Contains(dependency.Service))
                 {
                     var (line, column) = positions.Find($"{service.Name}/depends_on/{dependency.Service}");
-                    var message = $"service '{service.Name}' depends on '{ConfigScalar.Shorten(dependency.Service)}', which is not a service in this file{ConfigKeys.DidYouMean(dependency.Service, allNames)}; the services are {string.Join(", ", allNames.Take(20))}.";
+                    var message = errors.IsFull ? "" : $"service '{service.Name}' depends on '{ConfigScalar.Shorten(dependency.Service)}', which is not a service in this file{ConfigKeys.DidYouMean(dependency.Service, allNames)}; the services are {string.Join(", ", allNames.Take(20))}.";
                     errors.Add(line, column, message);
                 }
             }
@@ -38,12 +38,20 @@ internal static class DependencyGraph
             var (line, column) = positions.Find($"{cycle[0]}/depends_on/{cycle[1]}");
             var message = cycle.Count == 2
                 ? $"service '{cycle[0]}' depends on itself; remove '{cycle[0]}' from its depends_on."
-                : $"dependency cycle {string.Join(" → ", cycle)}: none of these could ever start; remove one of these depends_on entries.";
+                : $"dependency cycle {Shown(cycle)}: none of these could ever start; remove one of these depends_on entries.";
             errors.Add(line, column, message);
         }
     }
 
-    /// <summary>Each cycle once, as the names along it with the first repeated at the end.</summary>
+    /// <summary>The cycle as <c>a → b → c → a</c>; a long one with its middle left out, so the error stays one readable line.</summary>
+    private static string Shown(List<string> cycle) => cycle.Count <= 12
+        ? string.Join(" → ", cycle)
+        : string.Join(" → ", cycle.Take(6)) + $" → … ({cycle.Count - 10} more) → " + string.Join(" → ", cycle.TakeLast(4));
+
+    /// <summary>The most cycles reported: each is one error, and one is enough to act on.</summary>
+    private const int MaxCycles = 10;
+
+    /// <summary>Each cycle once (at most <see cref="MaxCycles"/>), as the names along it with the first repeated at the end.</summary>
     private static List<List<string>> Cycles(IReadOnlyList<ServiceDefinition> services, Dictionary<string, ServiceDefinition> byName)
     {
         // An iterative depth-first search (a long chain must not overflow the stack), colouring each service: absent =
@@ -85,7 +93,7 @@ internal static class DependencyGraph
                     path.Add(target);
                     pending.Push((dependency, 0));
                 }
-                else if (!finished)
+                else if (!finished && cycles.Count < MaxCycles)
                 {
                     var start = path.IndexOf(target);
                     cycles.Add([.. path.Skip(start), target]);

@@ -50,6 +50,8 @@ internal sealed partial class ServiceReader(ConfigValues values, string projectD
             return null;
         }
 
+        // The command is read along with the other keys and set last; until then the definition holds a placeholder
+        // that is never returned (a service without a usable command is not returned at all).
         var service = new ServiceDefinition { Name = name, Command = new ServiceCommand.Exec(["?"]) };
         ServiceCommand? command = null;
         ConfigScalar? commandKey = null;
@@ -260,6 +262,7 @@ internal sealed partial class ServiceReader(ConfigValues values, string projectD
     private List<Dependency> ReadDependencies(string service, ConfigNode node, string what)
     {
         var dependencies = new List<Dependency>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
         switch (node)
         {
             case ConfigSequence list:
@@ -305,7 +308,7 @@ internal sealed partial class ServiceReader(ConfigValues values, string projectD
 
         void Add(string name, ConfigNode at, DependencyCondition condition)
         {
-            if (dependencies.Exists(dependency => dependency.Service == name))
+            if (!named.Add(name))
             {
                 Errors.Add(at, $"{what} names '{ConfigScalar.Shorten(name)}' twice; keep one.");
                 return;
