@@ -16,11 +16,11 @@ using Tether.Benchmarks.Watch;
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
+//   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
+//   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
-//   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
-//   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),

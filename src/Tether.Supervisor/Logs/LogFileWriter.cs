@@ -30,6 +30,7 @@ internal sealed class LogFileWriter : IDisposable
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly Dictionary<LogSource, ArrayBufferWriter<byte>> _partials = [];
     private readonly Dictionary<int, byte[]> _prefixes = [];
+    private readonly HashSet<LogSource> _cut = [];
     private SafeFileHandle? _handle;
     private long _length;
     private int _buffered;
@@ -63,8 +64,22 @@ internal sealed class LogFileWriter : IDisposable
     /// <summary>Takes a chunk: its whole lines are buffered (written when the buffer fills or at <see cref="Flush"/>), a trailing partial line is held.</summary>
     public void Write(LogChunk chunk)
     {
+        if (chunk.IsGap)
+        {
+            // The dropped bytes ended the held partial line (their line breaks were counted when they were dropped)
+            // and began the line the next bytes finish: both halves are dropped with them, never glued together.
+            if (_partials.TryGetValue(chunk.Source, out var held))
+            {
+                held.ResetWrittenCount();
+            }
+
+            _cut.Add(chunk.Source);
+            return;
+        }
+
         if (chunk.IsEnd)
         {
+            _cut.Remove(chunk.Source);
             if (_partials.Remove(chunk.Source, out var rest) && rest.WrittenCount > 0)
             {
                 rest.Write("\n"u8);
@@ -75,6 +90,19 @@ internal sealed class LogFileWriter : IDisposable
         }
 
         var span = chunk.Bytes;
+        if (_cut.Contains(chunk.Source))
+        {
+            var end = span.IndexOf((byte)'\n');
+            if (end < 0)
+            {
+                return; // still inside the line the gap cut
+            }
+
+            _cut.Remove(chunk.Source);
+            Interlocked.Increment(ref _droppedLines);
+            span = span[(end + 1)..];
+        }
+
         _partials.TryGetValue(chunk.Source, out var partial);
         var bulk = !chunk.Source.Prefixed;
         while (!span.IsEmpty)

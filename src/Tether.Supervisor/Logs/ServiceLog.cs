@@ -91,7 +91,8 @@ internal sealed class ServiceLog : IAsyncDisposable
         if (Interlocked.Add(ref _queuedBytes, bytes.Length) > MaxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -bytes.Length);
-            Interlocked.Add(ref _droppedQueueFull, Math.Max(1, bytes.Count((byte)'\n')));
+            Interlocked.Add(ref _droppedQueueFull, bytes.Count((byte)'\n'));
+            _chunks.Writer.TryWrite(new LogChunk(source, null, 0, Gap: true));
             return;
         }
 

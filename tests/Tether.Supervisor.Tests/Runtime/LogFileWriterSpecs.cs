@@ -50,6 +50,19 @@ public sealed class LogFileWriterSpecs : IDisposable
     }
 
     [Fact]
+    public void Bytes_dropped_in_the_middle_of_a_line_never_glue_its_two_halves_together()
+    {
+        var writer = new LogFileWriter(_directory, "test", new LogPolicy(1 << 20, 1));
+        writer.Write(Chunk(Out, "whole\nhalf of a"));
+        writer.Write(new LogChunk(Out, null, 0, Gap: true)); // the queue was full: bytes were dropped here
+        writer.Write(Chunk(Out, "nother line\nnext\n"));
+        writer.Dispose();
+
+        Assert.Equal(["whole", "next"], File.ReadAllLines(writer.Path));
+        Assert.Equal(1, writer.DroppedLines); // the cut line; lines ending inside the dropped bytes are counted by the queue
+    }
+
+    [Fact]
     public void A_write_that_fails_drops_and_counts_its_lines_and_the_next_one_succeeds()
     {
         // The logs directory is a file: creating the log fails (ENOTDIR), as a vanished or full disk would.

@@ -41,7 +41,7 @@ public sealed class RuntimeLogSpecs
     [Fact]
     public async Task A_service_flooding_its_output_blocks_neither_itself_nor_its_neighbours()
     {
-        const long Flood = 200L * 1024 * 1024;
+        const long Flood = 80L * 800_000; // whole 80-byte lines
         await using var project = await StartAsync(
             new ServiceDefinition
             {
