@@ -49,7 +49,14 @@ public sealed record SupervisorStatus(
     DateTimeOffset StartedAt,
     TimeSpan Uptime,
     bool ShuttingDown,
-    IReadOnlyList<InstanceStatus> Instances);
+    IReadOnlyList<InstanceStatus> Instances)
+{
+    /// <summary>
+    /// Lines of each service's output that never reached its log file — the writer could not keep up, or writing failed
+    /// (a full disk) — by service name; services that lost none are absent. The services kept running either way.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> DroppedLogLines { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>One line of a service's output as the supervisor keeps it.</summary>
 /// <param name="Time">When the supervisor read it (wall clock).</param>
