@@ -16,6 +16,7 @@ using Tether.Benchmarks.Watch;
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
+//   telemetry-cost [--rounds N] [--block N] a spawn and a journal append with and without a telemetry listener
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
@@ -32,6 +33,7 @@ return args switch
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
+    ["telemetry-cost", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 
