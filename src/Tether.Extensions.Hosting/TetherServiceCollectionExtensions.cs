@@ -23,12 +23,20 @@ public static class TetherServiceCollectionExtensions
     public static IServiceCollection AddTether(this IServiceCollection services, Action<TetherOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<TetherOptions>().BindConfiguration(TetherOptions.SectionName);
+        var options = services.AddOptions<TetherOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
+        // Called again (AddTetherSupervisor calls it too): the options above add up, the runner is wrapped only once.
+        if (services.Any(d => d.ServiceType == typeof(TetherRegistered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<TetherRegistered>();
+        options.BindConfiguration(TetherOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         var own = services.LastOrDefault(d => d.ServiceType == typeof(IProcessRunner));
         if (own is not null)
@@ -131,6 +139,9 @@ public static class TetherServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<HostedSupervisor>());
         return services;
     }
+
+    /// <summary>Marks a collection <see cref="AddTether"/> has already set up.</summary>
+    private sealed class TetherRegistered;
 
     private static IProcessRunner Resolve(IServiceProvider provider, ServiceDescriptor descriptor) =>
         descriptor.ImplementationInstance as IProcessRunner

@@ -77,6 +77,26 @@ public sealed class AddTetherSpecs
     }
 
     [Fact]
+    public async Task Adding_tether_twice_logs_each_run_once_and_keeps_both_configurations()
+    {
+        // Arrange
+        var logs = new FakeLogCollector();
+        var services = Services(logs).AddTether(o => o.SecretFlags.Add("--first-secret"));
+        await using var provider = services.AddTetherSupervisor(new Supervisor.ServiceSet(Path.GetTempPath(), []), (_, _) => { })
+            .AddTether(o => o.SecretFlags.Add("--second-secret"))
+            .BuildServiceProvider();
+        var runner = provider.GetRequiredService<IProcessRunner>();
+
+        // Act
+        await runner.OutputStringAsync(new Command("/bin/sh").WithArguments("-c", "exit 0", "sh", "--first-secret", "one-51", "--second-secret", "two-52").ToPipeline());
+
+        // Assert
+        var ended = Assert.Single(logs.GetSnapshot(), r => r.Id.Name == "RunEnded");
+        Assert.DoesNotContain("one-51", ended.GetStructuredStateValue("Command"), StringComparison.Ordinal);
+        Assert.DoesNotContain("two-52", ended.GetStructuredStateValue("Command"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_program_that_cannot_start_is_one_warning_with_the_reason()
     {
         // Arrange
