@@ -20,6 +20,7 @@ using Tether.Benchmarks.Watch;
 //   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 //   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
+//   telemetry-cost [--rounds N] [--block N] a spawn and a journal append with and without a telemetry listener
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
@@ -47,6 +48,7 @@ return args switch
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
     ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
+    ["telemetry-cost", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 

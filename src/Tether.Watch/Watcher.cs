@@ -23,6 +23,7 @@ public sealed class Watcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly long _start;
     private readonly Action<WatchEvent>? _onEvent;
+    private readonly WatchTelemetry _telemetry;
     private readonly List<IBeatListener> _listeners = [];
     private readonly Channel<WatchInput> _data = Channel.CreateBounded<WatchInput>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<WatchInput> _control = Channel.CreateUnbounded<WatchInput>(new UnboundedChannelOptions { SingleReader = true });
@@ -49,6 +50,7 @@ public sealed class Watcher : IAsyncDisposable
         _time = options.TimeProvider;
         _start = _time.GetTimestamp();
         _onEvent = onEvent;
+        _telemetry = new WatchTelemetry(_time);
         Engine = new WatchEngine(options.Engine with { RecoveryEnabled = options.Recovery is not null });
     }
 
@@ -365,6 +367,7 @@ public sealed class Watcher : IAsyncDisposable
                 break;
         }
 
+        _telemetry.Observe(e);
         _export?.Write(e);
         try
         {
