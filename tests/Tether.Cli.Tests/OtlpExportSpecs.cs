@@ -48,6 +48,37 @@ public sealed class OtlpExportSpecs
     }
 
     [Fact]
+    public async Task A_supervised_start_shows_up_as_a_span_per_service_and_no_environment_value_is_sent()
+    {
+        // Arrange
+        using var collector = new OtlpReceiver();
+        using var project = new Up.StackProject("""
+            services:
+              web:
+                command: [$DIR/sleeper, "1000"]
+                env: {DB_PASSWORD: env-secret-91}
+            """);
+
+        // Act
+        using var up = Tool.StartChild(["up", "--otlp", collector.Url, "-f", project.YamlPath]);
+        await Tool.EventuallyAsync(() => project.Sleepers().Count == 1, "the service runs", TimeSpan.FromSeconds(30));
+        Processes.Signal(up.Id, 15);
+        await up.WaitForExitAsync().WaitAsync(Tool.Hang);
+
+        // Assert
+        Assert.Equal(0, up.ExitCode);
+        var spans = collector.Received("/v1/traces")
+            .SelectMany(body => ProtoField.Messages(ByteString.CopyFrom(body), 1))
+            .SelectMany(resourceSpans => ProtoField.Messages(resourceSpans, 2))
+            .SelectMany(scope => ProtoField.Messages(scope, 2))
+            .ToList();
+        var start = Assert.Single(spans, s => ProtoField.Text(s, 5) == "tether.supervisor.start");
+        Assert.Equal("web", ProtoField.Attributes(start, 9)["tether.service.name"]);
+        var everything = collector.Bodies.Values.SelectMany(q => q).Select(Encoding.UTF8.GetString).ToList();
+        Assert.DoesNotContain(everything, body => body.Contains("env-secret-91", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Metrics_count_the_spawn_and_logs_carry_the_run_s_end()
     {
         // Arrange

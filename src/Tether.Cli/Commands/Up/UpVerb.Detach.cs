@@ -52,6 +52,11 @@ internal sealed partial class UpVerb
             arguments.Add("--notify");
         }
 
+        if (parse.GetValue(_otlp.Option) is { Length: > 0 } otlp)
+        {
+            arguments.AddRange(["--otlp", otlp]);
+        }
+
         DetachedProcess detached;
         try
         {

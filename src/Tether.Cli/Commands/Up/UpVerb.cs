@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Tether.Cli.Telemetry;
 using Tether.Supervisor;
 
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether up [-f FILE] [--procfile [FILE]] [--check] [-d] [--notify]</c>: runs the project's services from its
+/// <c>tether up [-f FILE] [--procfile [FILE]] [--check] [-d] [--notify] [--otlp URL]</c>: runs the project's services from its
 /// tether.yaml (or Procfile) until Ctrl+C, SIGTERM or <c>tether down</c>, and serves the control API on
 /// <c>.tether/control.sock</c>; or checks the file; or starts itself in the background.
 /// </summary>
@@ -54,6 +55,7 @@ internal sealed partial class UpVerb : Verb
     private readonly Option<bool> _check = new("--check") { Description = "Only check the file and this host's support for it; exit 0 when valid, 2 with every error." };
     private readonly Option<bool> _detach = new("--detach", "-d") { Description = "Run in the background; output to .tether/up.log." };
     private readonly Option<bool> _notify = new("--notify") { Description = "Send READY=1 and WATCHDOG=1 to NOTIFY_SOCKET (systemd Type=notify)." };
+    private readonly OtlpOption _otlp = new();
 
     public UpVerb(VerbContext context)
         : base(context, "up", "Run the project's services from tether.yaml: ordered, health-checked, restarted, journaled and never orphaned.", Usage, Notes)
@@ -63,7 +65,8 @@ internal sealed partial class UpVerb : Verb
         Add(_check);
         Add(_detach);
         Add(_notify);
-        SetAction((parse, _) => ExecuteAsync(parse));
+        Add(_otlp.Option);
+        SetAction((parse, _) => _otlp.ExportWhileAsync(parse, "up", () => ExecuteAsync(parse)));
     }
 
     private async Task<int> ExecuteAsync(ParseResult parse)
