@@ -73,7 +73,9 @@ internal sealed partial class UpVerb
     private static IPEndPoint Endpoint(string address)
     {
         var text = address.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" + address[9..] : address;
-        if (!IPEndPoint.TryParse(text, out var endpoint) || endpoint.Port == 0 || !text.Contains(':', StringComparison.Ordinal))
+        // A port is required (":0" asks the system for a free one, printed once listening).
+        var port = text.LastIndexOf(':');
+        if (!IPEndPoint.TryParse(text, out var endpoint) || port < 0 || text.LastIndexOf(']') > port || (endpoint.Port == 0 && !text.EndsWith(":0", StringComparison.Ordinal)))
         {
             throw new UsageException($"up: --http '{address}' is not ADDRESS:PORT: write it like 127.0.0.1:7070, [::1]:7070 or 0.0.0.0:7070 (which needs a token).");
         }
