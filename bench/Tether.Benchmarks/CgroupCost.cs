@@ -55,7 +55,7 @@ internal static class CgroupCost
     private static async Task<double> TimeAsync(byte[] input, string script, params string[] extra)
     {
         var clock = Stopwatch.StartNew();
-        var output = await ProcessContender.OutputBytesAsync("/bin/sh", input, 64 * 1024, ["-c", script, "tether-bench", .. extra]).ConfigureAwait(false);
+        var output = await ProcessContender.OutputBytesAsync("/bin/sh", input, input.Length, ["-c", script, "tether-bench", .. extra]).ConfigureAwait(false);
         var elapsed = clock.Elapsed.TotalMilliseconds;
         if (output.Length != input.Length)
         {

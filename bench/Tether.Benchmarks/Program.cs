@@ -10,7 +10,7 @@ using Tether.Benchmarks.Watch;
 // frame codec and the heartbeat client), plus:
 //   owner-death [--runs N] [--timeout S]   SIGKILL a host that owns a Tether tree, time until the tree is dead
 //   owner-death-host MODE                  the host side of owner-death (started by it, not by hand)
-//   interleaved [--rounds N]               the scenarios round-robin (robust to a background load that comes and goes)
+//   interleaved [--rounds N] [--scenario TEXT]  the process scenarios round-robin (robust to a background load that comes and goes)
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
@@ -18,9 +18,11 @@ using Tether.Benchmarks.Watch;
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
 //   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
+//   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
+//   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -33,8 +35,11 @@ return args switch
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
     ["supervisor-logs", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunLogsAsync(rest),
     ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
+    ["supervisor-idle", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunIdleAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
+    ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
+    ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };

@@ -21,7 +21,17 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, Stream Stdou
         Console.Error,
         StandardStreams.OpenOutput(1),
         StandardStreams.OpenOutput(2),
-        Console.IsInputRedirected ? Console.OpenStandardInput() : null);
+        Console.IsInputRedirected ? Console.OpenStandardInput() : null)
+    {
+        StdoutInheritable = Console.IsOutputRedirected,
+    };
+
+    /// <summary>
+    /// True when a child may write straight to tether's own stdout (descriptor 1) instead of through
+    /// <see cref="Stdout"/>: the real console, when its stdout is a file or a pipe. A terminal is not passed on, so
+    /// that the program does not start to see one (that is what <c>--tty</c> asks for).
+    /// </summary>
+    public bool StdoutInheritable { get; init; }
 
     /// <summary>The last line <see cref="WriteError"/> wrote, without the prefix: the message of a <c>--json</c> error object.</summary>
     public string? LastError { get; private set; }

@@ -118,6 +118,8 @@ internal static class TetherApp
             new ScaleVerb(context),
             new ReloadVerb(context),
             new DownVerb(context),
+            new TraceGroup(context),
+            new LabGroup(context),
             new HelpVerb(context),
         };
         // The generated usage ('tether [command] [options]') would call the verb optional.

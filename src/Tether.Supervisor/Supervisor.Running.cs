@@ -113,7 +113,6 @@ public sealed partial class Supervisor
             return; // it ended already; its exit is on the way to the engine
         }
 
-        run.Stopping = true;
         var grace = stop.Grace < TimeSpan.Zero ? TimeSpan.Zero : stop.Grace > Durations.LongestWait ? Durations.LongestWait : stop.Grace;
         _ = StopTreeAsync(process, stop.Signal, run.Service.Stop.Signal, grace);
     }
@@ -140,7 +139,6 @@ public sealed partial class Supervisor
     {
         if (_runs.TryGetValue(kill.RunId, out var run) && run.Process is { } process)
         {
-            run.Stopping = true;
             _ = KillTreeAsync(process);
         }
     }

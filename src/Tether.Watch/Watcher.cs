@@ -34,6 +34,7 @@ public sealed class Watcher : IAsyncDisposable
     private RecoveryRunner? _recovery;
     private AuditLog? _audit;
     private EventExportFile? _export;
+    private WatchTraceRecorder? _trace;
     private MetricsEndpoint? _metrics;
     private SystemdNotifier? _notifier;
     private ITimer? _ticker;
@@ -64,6 +65,9 @@ public sealed class Watcher : IAsyncDisposable
 
     /// <summary>Datagrams dropped by the listeners because their queues were full.</summary>
     public long DroppedByListeners => _listeners.Sum(l => l.DroppedQueueFull);
+
+    /// <summary>The trace recorder when <see cref="WatcherOptions.TraceFile"/> is set, else null.</summary>
+    public WatchTraceRecorder? TraceRecorder => _trace;
 
     /// <summary>Engine tick durations, as exported on <c>/metrics</c>.</summary>
     public TickDurationHistogram TickDurations { get; } = new();
@@ -146,6 +150,11 @@ public sealed class Watcher : IAsyncDisposable
             if (_options.ExportFile is { } exportFile)
             {
                 _export = EventExportFile.Open(exportFile, time: _time);
+            }
+
+            if (_options.TraceFile is { } traceFile)
+            {
+                _trace = WatchTraceRecorder.Create(traceFile, Engine.Options, _options.TraceOptions);
             }
 
             if (_options.Recovery is { } recovery)
@@ -249,6 +258,7 @@ public sealed class Watcher : IAsyncDisposable
             var began = isTick ? _time.GetTimestamp() : 0;
             _events.Clear();
             Engine.Handle(next, _events);
+            _trace?.Record(next, _events); // every input, with the hash of what it decided: the recording hook
             if (isTick)
             {
                 TickDurations.Observe(_time.GetElapsedTime(began));
@@ -380,6 +390,7 @@ public sealed class Watcher : IAsyncDisposable
         }
 
         _export?.Dispose();
+        _trace?.Dispose();
         _audit?.Dispose();
         _stop.Dispose();
     }

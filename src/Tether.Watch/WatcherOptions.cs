@@ -35,6 +35,12 @@ public sealed record WatcherOptions
     /// <summary>The event export file (TSV); null for none.</summary>
     public string? ExportFile { get; init; }
 
+    /// <summary>A trace file that records every input of the engine, for replay and explanation (docs/formats/trace.md); null for none.</summary>
+    public string? TraceFile { get; init; }
+
+    /// <summary>The trace's rotation and size cap.</summary>
+    public Tether.Lab.TraceWriterOptions? TraceOptions { get; init; }
+
     /// <summary>Where to serve Prometheus <c>/metrics</c>; null for none.</summary>
     public IPEndPoint? Metrics { get; init; }
 

@@ -104,6 +104,9 @@ public sealed partial class Command
     /// <summary>Streams that receive a copy of every stderr byte as it arrives. Not disposed by Tether.</summary>
     public ImmutableArray<Stream> StderrTees { get; private set; } = [];
 
+    /// <summary>True when the program writes straight to this process's own stdout (see <see cref="WithInheritedStdout"/>).</summary>
+    public bool InheritsStdout { get; private set; }
+
     /// <summary>Returns a command that runs another program.</summary>
     [Pure]
     public Command WithProgram(string program)
@@ -304,6 +307,16 @@ public sealed partial class Command
         ArgumentNullException.ThrowIfNull(stream);
         return Copy(c => c.StderrTees = c.StderrTees.Add(stream));
     }
+
+    /// <summary>
+    /// Returns a command whose program writes straight to this process's own stdout (file descriptor 1), as a shell
+    /// would run it: its output never passes through Tether, so it flows at the speed of the destination. Nothing of
+    /// stdout is then captured (the result's stdout is empty) or split into lines; stderr is read as usual. A run
+    /// refuses it together with stdout tees, stdout line handlers, an idle timeout or a pseudo-terminal, which all
+    /// need to see the output (<see cref="UnsupportedException"/>).
+    /// </summary>
+    [Pure]
+    public Command WithInheritedStdout() => Copy(c => c.InheritsStdout = true);
 
     /// <summary>Connects this command's stdout to <paramref name="right"/>'s stdin, without a shell.</summary>
     public static Pipeline operator |(Command left, Command right)

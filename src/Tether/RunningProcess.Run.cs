@@ -21,12 +21,12 @@ public sealed partial class RunningProcess
 
         var last = _pipeline.Last;
         var stdinTask = _stdin.FeedAsync(_allStagesExited, _pumpCancellation.Token);
-        var stdoutPump = new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
-            streaming || !last.StdoutLineHandlers.IsEmpty ? new LineSplitter(last.Encoding) : null, last.StdoutLineHandlers, _lines, _arbiter, Program);
         var stderrHandlers = _pipeline.Stages.SelectMany(s => s.StderrLineHandlers).ToImmutableArray();
         var stderrTees = _pipeline.Stages.SelectMany(s => s.StderrTees).Distinct().ToImmutableArray();
+        var stdoutPump = new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
+            Splitter(OutputStreams.Stdout, streaming, last.StdoutLineHandlers), last.StdoutLineHandlers, _lines, _arbiter, Program);
         var stderrPump = new OutputPump(_tree.Stderr, OutputStreams.Stderr, _stderrCapture, stderrTees,
-            streaming || !stderrHandlers.IsEmpty ? new LineSplitter(last.Encoding) : null, stderrHandlers, _lines, _arbiter, Program);
+            Splitter(OutputStreams.Stderr, streaming, stderrHandlers), stderrHandlers, _lines, _arbiter, Program);
         var pumps = Task.WhenAll(stdoutPump.RunAsync(_pumpCancellation.Token), stderrPump.RunAsync(_pumpCancellation.Token));
 
         try
@@ -97,4 +97,29 @@ public sealed partial class RunningProcess
 
         return result;
     }
+
+    /// <summary>
+    /// The splitter of one stream's pump: none when nobody can want lines; for a streaming run without line
+    /// handlers, one the router uses only once someone asks for the lines (until then the stream is not split).
+    /// </summary>
+    private LineSplitter? Splitter(OutputStreams which, bool streaming, ImmutableArray<Action<string>> handlers)
+    {
+        if (!streaming && handlers.IsEmpty)
+        {
+            return null;
+        }
+
+        var encoding = _pipeline.Last.Encoding;
+        var splitter = new LineSplitter(encoding);
+        if (_lines is not null && handlers.IsEmpty && LineBreakIsOneByte(encoding))
+        {
+            _lines.SplitLazily(which, splitter);
+        }
+
+        return splitter;
+    }
+
+    /// <summary>True for encodings in which byte 0x0A is always a line break and never part of another character.</summary>
+    private static bool LineBreakIsOneByte(System.Text.Encoding encoding) =>
+        encoding is System.Text.UTF8Encoding || encoding.CodePage is 20127 or 28591;
 }

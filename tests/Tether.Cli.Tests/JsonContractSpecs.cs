@@ -123,6 +123,8 @@ public sealed class JsonContractSpecs : IDisposable
 
     private string Sessions => _temp.Child("sessions");
 
+    private string TracePath => _temp.Child("watch.trace");
+
     private static IEnumerable<string> Walk(CliCommand command, string prefix)
     {
         foreach (var child in command.Subcommands)
@@ -196,6 +198,10 @@ public sealed class JsonContractSpecs : IDisposable
             "rec doctor" => await RecAsync([.. verb.Split(' '), .. flag], sessions: succeed ? Sessions : _temp.Child("cassette.json")),
             "watch" => await WatchAsync(succeed, flag),
             "status" or "logs" or "start" or "stop" or "restart" or "scale" or "reload" or "down" => await SupervisorAsync(verb, succeed, flag),
+            "trace info" or "trace events" or "trace verify" or "trace replay" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, .. flag]),
+            "trace diff" => await Tool.RunAsync([.. verb.Split(' '), TracePath, succeed ? TracePath : Missing, .. flag]),
+            "trace explain" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, "--pid", "4242", .. flag]),
+            "lab run" => await Tool.RunAsync([.. verb.Split(' '), "--engine", succeed ? "watch" : "no-such-engine", "--seeds", "1..2", "--events", "2000", "--out", _temp.Path, .. flag]),
             _ => throw new Xunit.Sdk.XunitException($"'{verb}' has --json but no case in {nameof(JsonContractSpecs)}: add one that succeeds and one that fails."),
         };
     }
@@ -215,6 +221,7 @@ public sealed class JsonContractSpecs : IDisposable
         }
 
         await File.WriteAllTextAsync(_temp.Child("cassette.json"), Cassette);
+        await File.WriteAllBytesAsync(TracePath, TraceFixture.Bytes());
         await File.WriteAllTextAsync(_temp.Child("history"), "make\nmake test\n");
         using (var log = AuditLog.Open(_temp.Child("audit.log")))
         {

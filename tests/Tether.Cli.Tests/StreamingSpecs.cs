@@ -28,6 +28,39 @@ public sealed class StreamingSpecs
     }
 
     [Fact]
+    public async Task When_nothing_needs_to_see_stdout_the_program_writes_to_tethers_own_stdout_directly()
+    {
+        // Tether's stdout is a pipe here; the program sees that very pipe, not a socket of tether's.
+        var result = await Tool.RunChildAsync(["run", "--", "/bin/sh", "-c", "if [ -p /dev/stdout ]; then echo pipe; else echo other; fi; printf 'no line break'"], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("pipe\nno line break", result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--idle-timeout", "1m")]
+    [InlineData("--json", null)]
+    public async Task When_tether_must_see_stdout_the_program_writes_to_tether_which_passes_it_on(string option, string? value)
+    {
+        string[] options = value is null ? [option] : [option, value];
+
+        var result = await Tool.RunChildAsync(["run", .. options, "--", "/bin/sh", "-c", "if [ -S /dev/stdout ]; then echo socket; else echo other; fi"], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("socket\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_program_writing_straight_to_a_pipe_nobody_reads_ends_by_sigpipe_and_tether_exits_as_it_did()
+    {
+        // yes writes to tether's own stdout; head reads two lines and goes away. The shell reports tether's exit code.
+        var result = await Tool.RunProgramAsync("/bin/sh", ["-c", $"{{ '{Tool.Executable}' run -- yes; echo \"exit $?\" >&2; }} | head -n 2"], new Dictionary<string, string?>());
+
+        Assert.Equal("y\ny\n", result.Stdout);
+        Assert.Equal("exit 141", result.Stderr.Trim());
+    }
+
+    [Fact]
     public async Task A_redirected_stdin_is_forwarded_to_the_program()
     {
         using var stdin = new MemoryStream(Encoding.UTF8.GetBytes("line one\nline two\n"));

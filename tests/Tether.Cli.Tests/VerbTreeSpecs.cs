@@ -45,6 +45,8 @@ public sealed class VerbTreeSpecs
                 "rec import", "rec doctor",
                 "audit", "audit verify",
                 "up", "status", "logs", "start", "stop", "restart", "scale", "reload", "down",
+                "trace", "trace info", "trace events", "trace verify", "trace replay", "trace diff", "trace explain", "trace export",
+                "lab", "lab run",
                 "help",
             ],
             paths);

@@ -27,6 +27,40 @@ public sealed class OutputCaptureSpecs
     }
 
     [Fact]
+    public async Task A_large_binary_output_is_captured_byte_for_byte_through_growing_chunks()
+    {
+        // Arrange: 24 MiB of varied bytes (not a repeating pattern a chunk mix-up could hide), echoed by cat.
+        var input = new byte[24 * 1024 * 1024];
+        new Random(12).NextBytes(input);
+
+        // Act
+        var result = await ProcessRunner.Default.OutputBytesAsync(Dummy.Command("cat").WithStdin(StandardInput.FromBytes(input))).Soon();
+
+        // Assert
+        Assert.True(input.AsSpan().SequenceEqual(result.Stdout));
+        Assert.False(result.StdoutTruncated);
+    }
+
+    [Theory]
+    [InlineData(3_000_000, false)]
+    [InlineData(2_999_999, true)]
+    public async Task A_large_output_at_or_past_a_limit_that_is_no_multiple_of_a_read_is_judged_to_the_byte(int limit, bool overflows)
+    {
+        var command = Dummy.Command("spew", "3000000").WithOutputLimit(limit, OverflowPolicy.Error);
+
+        var run = ProcessRunner.Default.OutputBytesAsync(command).Soon();
+
+        if (overflows)
+        {
+            await Assert.ThrowsAsync<OutputTooLargeException>(() => run);
+        }
+        else
+        {
+            Assert.Equal(3_000_000, (await run).Stdout.Length);
+        }
+    }
+
+    [Fact]
     public async Task Stdout_beyond_the_limit_stops_the_run_with_OutputTooLargeException_under_the_Error_policy()
     {
         // Arrange: yes never stops by itself, so the run only ends if Tether stops the tree.

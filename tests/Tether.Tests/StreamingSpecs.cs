@@ -171,4 +171,95 @@ public sealed class StreamingSpecs
 
         Assert.Equal(["done"], lines);
     }
+
+    [Fact]
+    public async Task A_stream_taken_after_the_run_gets_a_final_line_without_a_line_break()
+    {
+        // Arrange: nobody takes the lines while the program runs, so they are kept as bytes until the take.
+        await using var process = await ProcessRunner.Default.StartAsync(Shell.Command("printf 'one\\r\\ntwo\\nthree'"));
+        await process.WaitAsync().Soon();
+
+        // Act
+        var lines = await process.StdoutLines().ToListAsync().AsTask().Soon();
+
+        // Assert
+        Assert.Equal(["one", "two", "three"], lines);
+        Assert.Equal(0, process.DroppedLines);
+    }
+
+    [Fact]
+    public async Task Events_taken_after_the_run_keep_the_order_in_which_lines_of_both_streams_arrived()
+    {
+        // Arrange: the pauses let each line reach tether before the next is written.
+        await using var process = await ProcessRunner.Default.StartAsync(
+            Shell.Command("echo o1; sleep 0.3; echo e1 >&2; sleep 0.3; echo o2; sleep 0.3; echo e2 >&2; sleep 0.3; echo o3"));
+        await process.WaitAsync().Soon();
+
+        // Act
+        var events = await process.Events().ToListAsync().AsTask().Soon();
+
+        // Assert
+        var lines = events.Select(e => e switch
+        {
+            ProcessEvent.StdoutLine line => "out " + line.Text,
+            ProcessEvent.StderrLine line => "err " + line.Text,
+            _ => null,
+        }).OfType<string>();
+        Assert.Equal(["out o1", "err e1", "out o2", "err e2", "out o3"], lines);
+        Assert.Equal(0, process.DroppedEvents);
+    }
+
+    [Fact]
+    public async Task A_line_stream_taken_while_the_program_runs_continues_where_the_kept_output_ends()
+    {
+        // Arrange: a line is half written when the stream is taken (the file says the half was written; the pause
+        // lets tether read it, unsplit, before the take).
+        var directory = Directory.CreateTempSubdirectory("tether-streaming-");
+        try
+        {
+            var written = Path.Combine(directory.FullName, "written");
+            await using var process = await ProcessRunner.Default.StartAsync(
+                Shell.Command($"echo first; printf 'sec'; touch '{written}'; read reply; echo \"ond $reply\"; echo last").WithStdin(StandardInput.Interactive));
+            await process.WaitForFileAsync(written, TimeSpan.FromSeconds(30)).Soon();
+            await Task.Delay(200);
+
+            // Act
+            await using var lines = process.StdoutLines().GetAsyncEnumerator();
+            Assert.True(await lines.MoveNextAsync().AsTask().Soon());
+            var first = lines.Current;
+            await process.WriteStdinLineAsync("go");
+            var rest = new List<string>();
+            while (await lines.MoveNextAsync().AsTask().Soon())
+            {
+                rest.Add(lines.Current);
+            }
+
+            // Assert
+            Assert.Equal("first", first);
+            Assert.Equal(["second go", "last"], rest);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Output_without_line_breaks_that_nobody_reads_is_kept_bounded_and_its_newest_part_is_given_as_pieces()
+    {
+        // Arrange: 40 MB on one line; nobody takes the stream while it runs.
+        await using var process = await ProcessRunner.Default.StartAsync(
+            Shell.Command("head -c 40000000 /dev/zero | tr '\\0' x").WithOutputLimit(new OutputLimit(1024, OverflowPolicy.KeepNewest)));
+        await process.WaitAsync().Soon();
+
+        // Act
+        var pieces = await process.StdoutLines().ToListAsync().AsTask().Soon();
+
+        // Assert: the newest 16 MiB or so (whole reads) were kept, not all 40 MB; a piece is cut once it reaches
+        // 1 Mi chars, so it is at most that plus one read (64 KiB).
+        var kept = pieces.Sum(piece => (long)piece.Length);
+        Assert.InRange(kept, 16L * 1024 * 1024, (16L * 1024 * 1024) + (1024 * 1024));
+        Assert.All(pieces, piece => Assert.InRange(piece.Length, 1, (1024 * 1024) + (64 * 1024)));
+        Assert.All(pieces, piece => Assert.True(piece.AsSpan().IndexOfAnyExcept('x') < 0));
+    }
 }

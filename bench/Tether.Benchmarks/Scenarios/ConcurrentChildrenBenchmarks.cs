@@ -14,6 +14,7 @@ public class ConcurrentChildrenBenchmarks
     public void Setup() => Validation.Once(nameof(ConcurrentChildrenBenchmarks), () =>
     {
         Validation.Expect(Process().GetAwaiter().GetResult() == 0, "Process exit codes");
+        Validation.Expect(CliWrap().GetAwaiter().GetResult() == 0, "CliWrap exit codes");
         Validation.Expect(MedallionShell().GetAwaiter().GetResult() == 0, "MedallionShell exit codes");
         Validation.Expect(TetherAuto().GetAwaiter().GetResult() == 0, "Tether Auto exit codes");
         Validation.Expect(TetherProcessGroup().GetAwaiter().GetResult() == 0, "Tether ProcessGroup exit codes");
@@ -22,6 +23,9 @@ public class ConcurrentChildrenBenchmarks
 
     [Benchmark(Baseline = true, Description = "Process")]
     public Task<int> Process() => AllAsync(static () => ProcessContender.ExitCodeAsync(True));
+
+    [Benchmark(Description = "CliWrap")]
+    public Task<int> CliWrap() => AllAsync(static () => CliWrapContender.ExitCodeAsync(True));
 
     [Benchmark(Description = "MedallionShell")]
     public Task<int> MedallionShell() => AllAsync(static () => MedallionContender.ExitCodeAsync(True));

@@ -15,6 +15,7 @@ public class SmallCaptureBenchmarks
     public void Setup() => Validation.Once(nameof(SmallCaptureBenchmarks), () =>
     {
         Validation.Expect(ProcessContender.OutputStringAsync(Echo, Word).GetAwaiter().GetResult() == Expected, "Process stdout");
+        Validation.Expect(CliWrapContender.OutputStringAsync(Echo, Word).GetAwaiter().GetResult() == Expected, "CliWrap stdout");
         Validation.Expect(MedallionContender.OutputStringAsync(Echo, Word).GetAwaiter().GetResult() == Expected, "MedallionShell stdout");
         Validation.Expect(TetherContender.OutputStringAsync(ContainmentMode.Auto, Echo, Word).GetAwaiter().GetResult() == Expected, "Tether Auto stdout");
         Validation.Expect(TetherContender.OutputStringAsync(ContainmentMode.ProcessGroup, Echo, Word).GetAwaiter().GetResult() == Expected, "Tether ProcessGroup stdout");
@@ -23,6 +24,9 @@ public class SmallCaptureBenchmarks
 
     [Benchmark(Baseline = true, Description = "Process")]
     public Task<string> Process() => ProcessContender.OutputStringAsync(Echo, Word);
+
+    [Benchmark(Description = "CliWrap")]
+    public Task<string> CliWrap() => CliWrapContender.OutputStringAsync(Echo, Word);
 
     [Benchmark(Description = "MedallionShell")]
     public Task<string> MedallionShell() => MedallionContender.OutputStringAsync(Echo, Word);

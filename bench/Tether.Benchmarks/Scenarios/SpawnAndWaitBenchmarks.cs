@@ -14,6 +14,7 @@ public class SpawnAndWaitBenchmarks
     {
         Validation.Expect(ProcessContender.ExitCodeAsync(True).GetAwaiter().GetResult() == 0, "Process exit code");
         Validation.Expect(ProcessContender.ExitCodeInheritedAsync(True).GetAwaiter().GetResult() == 0, "Process (no redirection) exit code");
+        Validation.Expect(CliWrapContender.ExitCodeAsync(True).GetAwaiter().GetResult() == 0, "CliWrap exit code");
         Validation.Expect(MedallionContender.ExitCodeAsync(True).GetAwaiter().GetResult() == 0, "MedallionShell exit code");
         Validation.Expect(TetherContender.ExitCodeAsync(ContainmentMode.Auto, True).GetAwaiter().GetResult() == 0, "Tether Auto exit code");
         Validation.Expect(TetherContender.ExitCodeAsync(ContainmentMode.ProcessGroup, True).GetAwaiter().GetResult() == 0, "Tether ProcessGroup exit code");
@@ -25,6 +26,9 @@ public class SpawnAndWaitBenchmarks
 
     [Benchmark(Description = "Process, no redirection")]
     public Task<int> ProcessNoRedirection() => ProcessContender.ExitCodeInheritedAsync(True);
+
+    [Benchmark(Description = "CliWrap")]
+    public Task<int> CliWrap() => CliWrapContender.ExitCodeAsync(True);
 
     [Benchmark(Description = "MedallionShell")]
     public Task<int> MedallionShell() => MedallionContender.ExitCodeAsync(True);

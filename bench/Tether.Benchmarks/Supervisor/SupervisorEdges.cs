@@ -11,6 +11,9 @@ namespace Tether.Benchmarks.Supervisor;
 /// <item><c>supervisor-logs [--mb N] [--rounds R]</c>: one service writes N MiB of 80-byte lines as fast as it can
 /// (<c>yes | head -c</c>); the time from the supervisor's start until the service completed and its log file is
 /// written and closed gives MB/s into the log (lines dropped, if any, are reported, not counted).</item>
+/// <item><c>supervisor-idle [--services N] [--seconds S]</c>: N sleeping services; the time from the start to all
+/// ready, then the supervisor process's CPU time and RSS over S idle seconds (in this JIT-compiled host, not the
+/// native CLI).</item>
 /// <item><c>supervisor-restart [--restarts N]</c>: a service that exits at once, restarted without backoff; the time
 /// from the engine taking the exit to the new process's start being taken (both on the supervisor's clock), p50/p99.</item>
 /// </list>
@@ -67,6 +70,53 @@ internal static class SupervisorEdges
         }
 
         return 0;
+    }
+
+    public static async Task<int> RunIdleAsync(string[] args)
+    {
+        var count = Option(args, "--services", 10);
+        var seconds = Option(args, "--seconds", 20);
+        var directory = Directory.CreateTempSubdirectory("tether-bench-idle-").FullName;
+        try
+        {
+            var services = Enumerable.Range(1, count)
+                .Select(i => new ServiceDefinition { Name = "sleep" + i.ToString(CultureInfo.InvariantCulture), Command = new ServiceCommand.Exec(["/bin/sleep", "infinity"]) })
+                .ToList();
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var clock = Stopwatch.StartNew();
+            var supervisor = await Tether.Supervisor.Supervisor.StartAsync(new SupervisorOptions
+            {
+                Services = new ServiceSet(directory, services),
+                OnDecision = d =>
+                {
+                    if (d is SupervisorDecision.AllReady)
+                    {
+                        ready.TrySetResult();
+                    }
+                },
+            }, CancellationToken.None);
+            await using (supervisor)
+            {
+                await ready.Task;
+                var toReady = clock.Elapsed;
+                await Task.Delay(TimeSpan.FromSeconds(2)); // let start-up work (JIT, journal sync) settle
+                using var self = Process.GetCurrentProcess();
+                self.Refresh();
+                var cpuBefore = self.TotalProcessorTime;
+                var wall = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                self.Refresh();
+                var cpu = self.TotalProcessorTime - cpuBefore;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{count} services: all ready {toReady.TotalMilliseconds:F0} ms after the start; idle CPU {100 * cpu.TotalSeconds / wall.Elapsed.TotalSeconds:F3}% of a core over {seconds} s; RSS {self.WorkingSet64 / 1e6:F1} MB"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     public static async Task<int> RunRestartAsync(string[] args)

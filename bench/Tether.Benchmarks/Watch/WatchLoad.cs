@@ -7,7 +7,7 @@ using Tether.Watch;
 namespace Tether.Benchmarks.Watch;
 
 /// <summary>
-/// <c>watch-load [--agents N] [--hz N] [--seconds N]</c>: a real watcher (UDP listener, host loop, engine) under N agents
+/// <c>watch-load [--agents N] [--hz N] [--seconds N] [--trace FILE]</c>: a real watcher (UDP listener, host loop, engine) under N agents
 /// beating at the given rate, paced evenly by one sender thread, for the given time; then every agent falls silent at
 /// once and the stall latency is measured. Every beat sent must be accounted for: accepted by the engine, or dropped
 /// and counted by the kernel (UDP receive-buffer errors), the listener's queue, the host's input queue, or the engine
@@ -29,7 +29,9 @@ internal static class WatchLoad
             Udp = new IPEndPoint(IPAddress.Loopback, 0),
             Engine = new WatchOptions { Threshold = Threshold, Capacity = Math.Max(agents, 1) },
             SystemdNotify = false,
+            TraceFile = TextOption(args, "--trace"),
         };
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await using var watcher = await Watcher.StartAsync(options, e =>
         {
             if (e is WatchEvent.StallDetected stall && stall.Pid >= FirstPid && stall.Pid < FirstPid + agents)
@@ -54,6 +56,7 @@ internal static class WatchLoad
         }
 
         var kernelDrops = UdpReceiveErrors() - kernelBefore;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var counters = watcher.Engine.Counters;
         var engineDrops = Enum.GetValues<DropReason>().Sum(r => counters.Drops(r));
         var decodeErrors = Enum.GetValues<FrameErrorKind>().Sum(k => counters.DecodeErrors(k));
@@ -65,6 +68,7 @@ internal static class WatchLoad
         Console.WriteLine(Invariant($"  sent {sent:N0} beats ({sent / (double)seconds:N0}/s); accepted {counters.Beats:N0}"));
         Console.WriteLine(Invariant($"  dropped: kernel receive buffer {kernelDrops:N0}, listener queue {watcher.DroppedByListeners:N0}, host input queue {watcher.DroppedInputs:N0}, engine {engineDrops:N0} ({string.Join(", ", Enum.GetValues<DropReason>().Where(r => counters.Drops(r) > 0).Select(r => $"{r} {counters.Drops(r)}"))}), decode errors {decodeErrors:N0}"));
         Console.WriteLine(Invariant($"  unexplained: {sent - accounted:N0}"));
+        Console.WriteLine(Invariant($"  process CPU (sender and watcher): {cpu.TotalSeconds:0.00} s{(options.TraceFile is { } trace ? $"; trace {watcher.TraceRecorder!.Events:N0} inputs, {watcher.TraceRecorder.BytesWritten:N0} bytes so far in {trace}" : "")}"));
         Console.WriteLine(Invariant($"  engine tick: {watcher.TickDurations.Count:N0} ticks, mean {(watcher.TickDurations.Count == 0 ? 0 : watcher.TickDurations.Sum.TotalMicroseconds / watcher.TickDurations.Count):F1} µs"));
         if (latencies.Length > 0)
         {
@@ -111,6 +115,12 @@ internal static class WatchLoad
         var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return long.Parse(values[Array.IndexOf(names, "RcvbufErrors")], CultureInfo.InvariantCulture);
+    }
+
+    private static string? TextOption(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -17,7 +17,9 @@ internal sealed partial class RunVerb
           2        the command line is wrong: unknown option, bad value, no program
 
         Output and input:
-          The program's stdout and stderr reach tether's own, byte for byte, as they are written.
+          The program's stdout and stderr reach tether's own, byte for byte, as they are written. When
+          tether's stdout is a file or a pipe and nothing needs to see it (no --json, --idle-timeout,
+          --cassette or --tty), the program writes to it directly, at full speed.
           When tether's stdin is a pipe or a file it is forwarded to the program (not under --cassette);
           when it is a terminal the program reads end-of-file at once. The program runs in its own process
           group (that is how tether contains its tree), so it cannot own the terminal: editors and password

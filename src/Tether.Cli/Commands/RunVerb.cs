@@ -266,8 +266,12 @@ internal sealed partial class RunVerb : Verb
         using var stdout = new OutputTee(Console.Stdout);
         using var stderr = new OutputTee(Console.Stderr);
         var recorded = request.Cassette is not null;
-        var command = request.Command
-            .WithStdoutTee(stdout)
+
+        // When nothing needs to see stdout (no idle timeout, no recording, no JSON line to start on a fresh line, no
+        // terminal), the program writes to tether's own stdout directly, at the speed of the destination; a reader
+        // that goes away then sends it SIGPIPE without tether's help.
+        var direct = Console.StdoutInheritable && !request.Json && !recorded && request.Command.IdleTimeout is null && request.Command.PseudoTerminal is null;
+        var command = (direct ? request.Command.WithInheritedStdout() : request.Command.WithStdoutTee(stdout))
             .WithStderrTee(stderr)
 
             // A recording keeps the output it stores; a plain run only streams it.

@@ -42,6 +42,8 @@ internal sealed class WatchVerb : Verb
           --audit-file   a hash-chained log of boots, recoveries started, ended and refused
                          (check it with 'tether audit verify FILE')
           --export-file  every event as a tab-separated line, rotated by size
+          --trace        every input of the engine, for 'tether trace replay|explain' (rotated at
+                         --trace-max-size, keeping --trace-keep older files)
           --metrics      Prometheus text at http://ADDR:PORT/metrics (a non-loopback address needs
                          --metrics-token-file, and then a bearer token)
           With NOTIFY_SOCKET set (systemd Type=notify), tether reports READY, WATCHDOG and STOPPING.
@@ -76,6 +78,9 @@ internal sealed class WatchVerb : Verb
     private readonly Option<string> _captureBytes = new("--capture-bytes") { HelpName = "N", Description = "Bytes of a recovery's stdout and stderr kept each (only their sizes are audited) [default: 65536]." };
     private readonly Option<string> _auditFile = new("--audit-file") { HelpName = "FILE", Description = "Write the hash-chained audit log here." };
     private readonly Option<string> _exportFile = new("--export-file") { HelpName = "FILE", Description = "Write every event here as a tab-separated line." };
+    private readonly Option<string> _trace = new("--trace") { HelpName = "FILE", Description = "Record every input of the engine to this trace file (replay it with 'tether trace replay FILE')." };
+    private readonly Option<string> _traceMaxSize = new("--trace-max-size") { HelpName = "SIZE", Description = "Rotate the trace when it would pass SIZE, such as 64M [default: 64M, at least 256K]." };
+    private readonly Option<string> _traceKeep = new("--trace-keep") { HelpName = "N", Description = "Rotated trace files kept (FILE.1 … FILE.N), 0 to 100 [default: 3]." };
     private readonly Option<string> _metrics = new("--metrics") { HelpName = "ADDR:PORT", Description = "Serve Prometheus metrics at http://ADDR:PORT/metrics, such as 127.0.0.1:9100." };
     private readonly Option<string> _metricsTokenFile = new("--metrics-token-file") { HelpName = "FILE", Description = "A bearer token the metrics endpoint requires (needed for a non-loopback address)." };
     private readonly Option<string> _capacity = new("--capacity") { HelpName = "N", Description = $"How many agents are tracked at once, 1 to {WatchOptions.MaxCapacity} [default: 256]." };
@@ -99,6 +104,9 @@ internal sealed class WatchVerb : Verb
         Add(_captureBytes);
         Add(_auditFile);
         Add(_exportFile);
+        Add(_trace);
+        Add(_traceMaxSize);
+        Add(_traceKeep);
         Add(_metrics);
         Add(_metricsTokenFile);
         Add(_capacity);
@@ -239,8 +247,28 @@ internal sealed class WatchVerb : Verb
             throw new UsageException("--metrics-token-file: it protects the metrics endpoint, so it needs --metrics ADDR:PORT as well.");
         }
 
+        var trace = parse.GetValue(_trace);
+        if (trace is null && (parse.GetValue(_traceMaxSize) is not null || parse.GetValue(_traceKeep) is not null))
+        {
+            throw new UsageException($"{(parse.GetValue(_traceMaxSize) is not null ? "--trace-max-size" : "--trace-keep")}: it configures the trace, so it needs --trace FILE as well.");
+        }
+
+        if (trace is { Length: 0 })
+        {
+            throw new UsageException("--trace: the path is empty: give the trace file to write.");
+        }
+
+        var traceMax = OptionValues.Size("--trace-max-size", parse.GetValue(_traceMaxSize)) ?? 64L * 1024 * 1024;
+        if (traceMax < Tether.Lab.TraceWriterOptions.MinFileBytes)
+        {
+            throw new UsageException($"--trace-max-size: {Sizes.Format(traceMax)} is too small: a trace file needs at least 256K.");
+        }
+
+        var traceOptions = new Tether.Lab.TraceWriterOptions { MaxFileBytes = traceMax, Generations = OptionValues.Integer("--trace-keep", parse.GetValue(_traceKeep), 0, 100, "3") ?? 3 };
         var options = new WatcherOptions
         {
+            TraceFile = trace,
+            TraceOptions = traceOptions,
             SocketPath = socket,
             Udp = Endpoint("--udp", udpText),
             TrustUdp = parse.GetValue(_trustUdp),

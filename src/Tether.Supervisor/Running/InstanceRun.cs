@@ -20,7 +20,4 @@ internal sealed class InstanceRun(SupervisorDecision.StartInstance start)
 
     /// <summary>Watches its output for the log probes' patterns, or null when it has none.</summary>
     public Probes.LogPatternWatch? LogPatterns { get; set; }
-
-    /// <summary>True once a stop or kill was asked of it.</summary>
-    public bool Stopping { get; set; }
 }

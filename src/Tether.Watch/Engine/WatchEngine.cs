@@ -45,6 +45,47 @@ public sealed class WatchEngine
     /// <summary>The settings.</summary>
     public WatchOptions Options => _options;
 
+    /// <summary>
+    /// Test-only: a known bug planted on purpose, so specs can show that the simulator finds and shrinks it. Never set
+    /// outside the lab's specs; <see cref="PlantedBug.None"/> is the engine as shipped.
+    /// </summary>
+    internal PlantedBug PlantedBug { get; init; }
+
+    /// <summary>Entries in the debounce ledger now (bounded by <see cref="WatchOptions.DebounceLedgerCapacity"/>).</summary>
+    internal int DebounceLedgerCount => _ledger.Count;
+
+    /// <summary>Recoveries waiting for their freshness answer.</summary>
+    internal int PendingRecoveryCount => _pending.Count;
+
+    /// <summary>The id of the recovery of <paramref name="pid"/> waiting for its freshness answer, if any (lowest first).</summary>
+    internal long? PendingRecoveryOf(uint pid)
+    {
+        long? found = null;
+        foreach (var (id, pending) in _pending)
+        {
+            if (pending.Pid == pid && (found is null || id < found))
+            {
+                found = id;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The id of the running recovery of <paramref name="pid"/>, if any.</summary>
+    internal long? RecoveryInFlightOf(uint pid)
+    {
+        foreach (var (id, running) in _inFlight)
+        {
+            if (running == pid)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Totals of everything done and refused.</summary>
     public WatchCounters Counters { get; } = new();
 
@@ -271,7 +312,7 @@ public sealed class WatchEngine
             return;
         }
 
-        if (!agent.Stalled || agent.LastBeatAt > pending.StalledAt)
+        if (PlantedBug != PlantedBug.MissingRecheck && (!agent.Stalled || agent.LastBeatAt > pending.StalledAt))
         {
             Refuse(pid, RecoveryRefusal.Resumed, events);
             return;
@@ -292,7 +333,8 @@ public sealed class WatchEngine
         }
 
         var process = (pid, pending.StartTime ?? answer.StartTime);
-        if (_ledger.TryGetValue(process, out var last) && _now - last < _options.RecoveryDebounce)
+        var window = PlantedBug == PlantedBug.DebounceOffByOne ? _options.RecoveryDebounce - TimeSpan.FromSeconds(1) : _options.RecoveryDebounce;
+        if (_ledger.TryGetValue(process, out var last) && _now - last < window)
         {
             Refuse(pid, RecoveryRefusal.Debounced, events);
             return;

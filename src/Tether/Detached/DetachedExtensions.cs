@@ -45,6 +45,7 @@ public static class DetachedExtensions
         Refuse(command.Stdin != StandardInput.Empty, "standard input");
         Refuse(!command.StdoutLineHandlers.IsEmpty || !command.StderrLineHandlers.IsEmpty, "line handlers");
         Refuse(!command.StdoutTees.IsEmpty || !command.StderrTees.IsEmpty, "output tees");
+        Refuse(command.InheritsStdout, "an inherited stdout");
         Refuse(command.Retry is not null, "a retry policy");
         cancellationToken.ThrowIfCancellationRequested();
         try

@@ -13,6 +13,10 @@ namespace Tether.Output;
 /// <para>Lines carry a sequence number so that a late <see cref="RunningProcess.Events"/> reader gets both streams in
 /// the order they arrived. The pumps add lines concurrently (one per stream); taking and adding synchronise on one
 /// lock, queueing itself (which may wait under backpressure) happens outside it.</para>
+/// <para>Until someone asks for a stream's lines (takes it, its events, or waits for a line), a stream registered with
+/// <see cref="SplitLazily"/> is not split at all: its pump hands over raw chunks (<see cref="KeepUnsplit"/>), kept in
+/// an <see cref="UnsplitBacklog"/>, and the first taker splits them into the backlog of lines. A run nobody reads
+/// line by line thus allocates nothing per line.</para>
 /// </remarks>
 internal sealed class LineRouter
 {
@@ -45,6 +49,56 @@ internal sealed class LineRouter
     /// <summary>Events that the <see cref="RunningProcess.Events"/> reader did not get because a buffer was full.</summary>
     public long DroppedEvents => Interlocked.Read(ref _eventsMissed) + (Volatile.Read(ref _events)?.Dropped ?? 0);
 
+    /// <summary>
+    /// Lets <paramref name="which"/> stream stay unsplit until someone asks for its lines; <paramref name="splitter"/>
+    /// is the one its pump splits with from then on. Call before the pump starts.
+    /// </summary>
+    public void SplitLazily(OutputStreams which, LineSplitter splitter)
+    {
+        var stream = Of(which);
+        lock (_gate)
+        {
+            stream.Splitter = splitter;
+            stream.Unsplit = new UnsplitBacklog(_capacity);
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="read"/> bytes of <paramref name="buffer"/> unsplit while nobody wants the lines of
+    /// <paramref name="which"/> stream (the buffer may be kept and a fresh one handed back); false when the lines are
+    /// wanted and the caller must split the bytes and <see cref="AddAsync"/> each line.
+    /// </summary>
+    public bool KeepUnsplit(OutputStreams which, ref byte[] buffer, int read)
+    {
+        var stream = Of(which);
+        lock (_gate)
+        {
+            if (stream.Unsplit is not { } unsplit)
+            {
+                return false;
+            }
+
+            unsplit.Keep(ref buffer, read, ref _nextSequence);
+            return true;
+        }
+    }
+
+    /// <summary>The stream ended while still unsplit (true), or its lines are wanted and the caller finishes its splitter (false).</summary>
+    public bool EndUnsplit(OutputStreams which)
+    {
+        var stream = Of(which);
+        lock (_gate)
+        {
+            if (stream.Unsplit is not { } unsplit)
+            {
+                return false;
+            }
+
+            unsplit.End(ref _nextSequence);
+            return true;
+        }
+    }
+
     /// <summary>Takes the stdout lines; throws on a second call.</summary>
     public IAsyncEnumerable<string> TakeStdout(CancellationToken cancellationToken) => TakeLines(_stdout, cancellationToken);
 
@@ -61,6 +115,8 @@ internal sealed class LineRouter
                 return _events.Take(cancellationToken); // throws: taken once already
             }
 
+            Split(_stdout);
+            Split(_stderr);
             var queue = new LineQueue<ProcessEvent>(_capacity, "Events()");
             Seed(queue, _started);
             var kept = 0L;
@@ -91,6 +147,8 @@ internal sealed class LineRouter
     {
         lock (_gate)
         {
+            Split(_stdout);
+            Split(_stderr);
             var recentFrom = _nextSequence - RecentLinesCount;
             foreach (var (stream, sequence, line) in Merge(_stdout.Backlog, _stderr.Backlog))
             {
@@ -176,6 +234,21 @@ internal sealed class LineRouter
         stderr?.Complete();
     }
 
+    private StreamLines Of(OutputStreams which) => which == OutputStreams.Stdout ? _stdout : _stderr;
+
+    /// <summary>Someone wants the lines of <paramref name="stream"/>: splits what it kept unsplit into its backlog. Under the lock.</summary>
+    private static void Split(StreamLines stream)
+    {
+        if (stream.Unsplit is not { } unsplit)
+        {
+            return;
+        }
+
+        stream.Unsplit = null;
+        unsplit.SplitInto(stream.Splitter!, stream.Keep);
+        stream.Missed(unsplit.Missed);
+    }
+
     private static void Seed<T>(LineQueue<T> queue, T item)
     {
         // The queue is not taken yet, so a full queue drops its oldest item instead of waiting.
@@ -214,6 +287,7 @@ internal sealed class LineRouter
                 return stream.Queue.Take(cancellationToken); // throws: taken once already
             }
 
+            Split(stream);
             var queue = new LineQueue<string>(_capacity, stream.Name);
             foreach (var (_, line) in stream.Backlog)
             {
@@ -245,6 +319,12 @@ internal sealed class LineRouter
 
         public bool Completed { get; set; }
 
+        /// <summary>The stream's bytes while nobody has asked for its lines; null once split (or when split from the start).</summary>
+        public UnsplitBacklog? Unsplit { get; set; }
+
+        /// <summary>The splitter the pump and <see cref="UnsplitBacklog.SplitInto"/> share.</summary>
+        public LineSplitter? Splitter { get; set; }
+
         public LineQueue<string>? Queue
         {
             get => Volatile.Read(ref field);
@@ -258,6 +338,9 @@ internal sealed class LineRouter
         }
 
         public long Dropped => MissedBeforeTake + (Queue?.Dropped ?? 0);
+
+        /// <summary>Counts lines that never reached the backlog.</summary>
+        public void Missed(long count) => Seen += count;
 
         public void Keep(long sequence, string line)
         {

@@ -5,11 +5,15 @@ namespace Tether.Output;
 /// <summary>
 /// The bytes of one output stream kept for the result, bounded by an <see cref="OutputLimit"/>. Stored as a list of
 /// pooled chunks so that large captures never copy on growth; the keep-newest policy drops whole chunks from the head.
+/// While everything read is kept, the pump reads straight into the last chunk (<see cref="ReadTarget"/>), so the bytes
+/// are copied once, into the result, after the kernel's own copy. Chunks grow with the capture (64 KiB up to 1 MiB),
+/// so a large output is read in few, large reads.
 /// Not thread-safe: one pump appends, the result is read after the pump ended.
 /// </summary>
 internal sealed class OutputCapture : IDisposable
 {
     private const int ChunkSize = 64 * 1024;
+    private const int LargestChunkSize = 1024 * 1024;
     private readonly List<byte[]> _chunks = [];
     private readonly OutputLimit _limit;
     private int _headOffset; // bytes of _chunks[0] already dropped (keep-newest)
@@ -77,6 +81,36 @@ internal sealed class OutputCapture : IDisposable
             _length += n;
             data = data[n..];
         }
+    }
+
+    /// <summary>
+    /// Free room in the last chunk (a new one when it is full) to read the next bytes into, then
+    /// <see cref="Commit"/> them; empty when fewer than <paramref name="minimum"/> bytes are left below the limit, so
+    /// that what is read goes through <see cref="Append"/> and its policy instead.
+    /// </summary>
+    public Memory<byte> ReadTarget(int minimum)
+    {
+        var room = _limit.MaxBytes - _length;
+        if (Overflowed || room < minimum)
+        {
+            return Memory<byte>.Empty;
+        }
+
+        if (_chunks.Count == 0 || _tailUsed == _chunks[^1].Length)
+        {
+            _chunks.Add(ArrayPool<byte>.Shared.Rent((int)Math.Clamp(_length / 4, ChunkSize, LargestChunkSize)));
+            _tailUsed = 0;
+        }
+
+        var free = _chunks[^1].Length - _tailUsed;
+        return _chunks[^1].AsMemory(_tailUsed, (int)Math.Min(free, room));
+    }
+
+    /// <summary>Keeps <paramref name="count"/> bytes just read into the <see cref="ReadTarget"/>.</summary>
+    public void Commit(int count)
+    {
+        _tailUsed += count;
+        _length += count;
     }
 
     public byte[] ToArray()

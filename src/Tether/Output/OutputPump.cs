@@ -56,10 +56,12 @@ internal sealed class OutputPump
         {
             while (true)
             {
+                // Without lines, bytes that will all be kept are read straight into the capture: no copy of ours.
+                var target = _splitter is null ? _capture.ReadTarget(ReadBufferSize) : Memory<byte>.Empty;
                 int read;
                 try
                 {
-                    read = await _stream.ReadAsync(buffer.AsMemory(0, ReadBufferSize), cancellationToken).ConfigureAwait(false);
+                    read = await _stream.ReadAsync(target.IsEmpty ? buffer.AsMemory(0, ReadBufferSize) : target, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -72,7 +74,7 @@ internal sealed class OutputPump
                 }
 
                 _arbiter.OutputArrived();
-                var chunk = buffer.AsMemory(0, read);
+                var chunk = target.IsEmpty ? buffer.AsMemory(0, read) : target[..read];
                 for (var i = liveTees.Count - 1; i >= 0; i--)
                 {
                     try
@@ -86,20 +88,29 @@ internal sealed class OutputPump
                     }
                 }
 
-                _capture.Append(chunk.Span);
+                if (target.IsEmpty)
+                {
+                    _capture.Append(chunk.Span);
+                }
+                else
+                {
+                    _capture.Commit(read);
+                }
+
                 if (_capture.Overflowed)
                 {
                     _arbiter.Request(StopReason.OutputOverflow);
                 }
 
-                if (_splitter is not null)
+                // Nobody wants the lines yet: the router keeps the bytes (maybe the buffer itself) instead of strings.
+                if (_splitter is not null && (_router is null || !_router.KeepUnsplit(_which, ref buffer, read)))
                 {
                     _splitter.Feed(chunk.Span, lines!.Add);
                     await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (_splitter is not null)
+            if (_splitter is not null && (_router is null || !_router.EndUnsplit(_which)))
             {
                 _splitter.Finish(lines!.Add);
                 await DispatchAsync(lines!, cancellationToken).ConfigureAwait(false);

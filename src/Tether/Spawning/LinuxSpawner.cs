@@ -63,6 +63,11 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"A pseudo-terminal was asked for a pipeline of {stages.Length} stages; only a single command can run in one.");
         }
 
+        if (pipeline.Last.InheritsStdout)
+        {
+            RefuseInheritedStdout(pipeline);
+        }
+
         var limited = RunLimits.Wanted(pipeline.Last);
         var hold = limited || stages.Any(SpawnAttributes.NeedsHold);
         SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
@@ -117,7 +122,11 @@ internal static unsafe class LinuxSpawner
             {
                 var output = -1;
                 int nextInput = -1;
-                if (terminal is null && i == stages.Length - 1)
+                if (terminal is null && i == stages.Length - 1 && stages[i].InheritsStdout)
+                {
+                    output = Pipes.Duplicate(1);
+                }
+                else if (terminal is null && i == stages.Length - 1)
                 {
                     (stdoutParent, output) = Pipes.CreateSocketPair();
                 }
@@ -227,7 +236,7 @@ internal static unsafe class LinuxSpawner
             terminal,
             wardenId,
             terminal is not null ? terminalInput : stdinParent < 0 ? null : OpenSocket(stdinParent),
-            terminalOutput ?? OpenSocket(stdoutParent),
+            terminalOutput ?? (stdoutParent < 0 ? Stream.Null : OpenSocket(stdoutParent)),
             terminal is not null ? Stream.Null : OpenSocket(stderrParent),
             time);
     }
@@ -244,6 +253,21 @@ internal static unsafe class LinuxSpawner
         finally
         {
             Pipes.Close(devNull);
+        }
+    }
+
+    /// <summary>An inherited stdout never passes through Tether, so nothing that needs to see it can be combined with it.</summary>
+    private static void RefuseInheritedStdout(Pipeline pipeline)
+    {
+        var last = pipeline.Last;
+        var needs = last.PseudoTerminal is not null ? "a pseudo-terminal"
+            : !last.StdoutTees.IsEmpty ? "stdout tees"
+            : !last.StdoutLineHandlers.IsEmpty ? "stdout line handlers"
+            : pipeline.IdleTimeout is not null ? "an idle timeout"
+            : null;
+        if (needs is not null)
+        {
+            throw new UnsupportedException($"The stdout of '{pipeline}' is inherited, so it never passes through Tether, but {needs} needs to see it: leave out one or the other.");
         }
     }
 

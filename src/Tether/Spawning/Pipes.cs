@@ -35,6 +35,19 @@ internal static unsafe class Pipes
         return (AboveStdio(fds[0]), AboveStdio(fds[1]));
     }
 
+    /// <summary>A close-on-exec copy of this process's descriptor <paramref name="fd"/>, for a child to inherit.</summary>
+    public static int Duplicate(int fd)
+    {
+        var copy = Libc.fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new ProcessIOException($"Could not pass descriptor {fd} on to the program: {Libc.ErrorText(errno)}.");
+        }
+
+        return copy;
+    }
+
     public static int OpenDevNull(bool write)
     {
         var path = "/dev/null\0"u8;

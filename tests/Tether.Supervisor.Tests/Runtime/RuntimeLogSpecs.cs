@@ -39,6 +39,19 @@ public sealed class RuntimeLogSpecs
     }
 
     [Fact]
+    public async Task Each_replica_gets_its_index_and_its_lines_in_the_services_log_start_with_it()
+    {
+        await using var project = await StartAsync(Shell("web", "echo \"i=$TETHER_INSTANCE\"; exec sleep 300") with { Replicas = 2 });
+
+        await project.WaitUntilAsync(() => project.Supervisor.Logs(["web"], 10).Count == 2, "both replicas printed");
+        Assert.Equal(["web#0 i=0", "web#1 i=1"], project.Supervisor.Logs(["web"], 10).Select(l => $"{l.Instance} {l.Text}").Order(StringComparer.Ordinal));
+        Assert.Equal(0, await project.ShutdownAsync());
+
+        var lines = File.ReadAllLines(Path.Combine(project.StateDirectory, "logs", "web.log"));
+        Assert.Equal(["[0] i=0", "[1] i=1"], lines.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_service_flooding_its_output_blocks_neither_itself_nor_its_neighbours()
     {
         const long Flood = 80L * 800_000; // whole 80-byte lines

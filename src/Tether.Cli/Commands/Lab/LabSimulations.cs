@@ -1,0 +1,18 @@
+using Tether.Lab;
+using Tether.Watch;
+
+namespace Tether.Cli.Commands;
+
+/// <summary>The engines the simulator can run, by kind.</summary>
+internal static class LabSimulations
+{
+    /// <summary>The kinds known, for messages.</summary>
+    public const string Known = "watch";
+
+    /// <summary>Runs the simulation of <paramref name="engine"/>, or returns null when the kind is unknown.</summary>
+    public static SimulationReport? Run(string engine, SimulationOptions options, CancellationToken cancellationToken) => engine switch
+    {
+        WatchTrace.EngineKind => new Simulator<WatchInput>(new WatchSimulation()).Run(options, cancellationToken),
+        _ => null,
+    };
+}
