@@ -73,6 +73,28 @@ public sealed class UpEndToEndSpecs
     }
 
     [Fact]
+    public async Task A_second_interrupt_kills_a_tree_that_ignores_the_stop_signal_instead_of_waiting_out_its_grace()
+    {
+        using var project = new StackProject("""
+            services:
+              stubborn:
+                shell: "trap '' TERM INT; $DIR/sleeper 1000 & wait; wait"
+                stop: {signal: SIGTERM, grace: 10m}
+            """);
+        using var up = Tool.StartChild(["up", "-f", project.YamlPath]);
+        var output = Collect(up);
+        await Tool.EventuallyAsync(() => project.Sleepers().Count == 1, "the stubborn service runs", Generous);
+
+        Processes.Signal(up.Id, 2);
+        await Tool.EventuallyAsync(() => output.ToString().Contains("Ctrl+C again", StringComparison.Ordinal), $"the first interrupt starts a graceful stop ({output})", Generous);
+        Assert.False(up.WaitForExit(TimeSpan.FromSeconds(1)), "the graceful stop waits for the grace period");
+        Processes.Signal(up.Id, 2);
+        await up.WaitForExitAsync().WaitAsync(Generous);
+
+        await Tool.EventuallyAsync(() => project.Sleepers().Count == 0, "the forced stop left nothing", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Restart_scale_and_reload_act_on_the_running_set_and_down_stops_it()
     {
         using var project = new StackProject("""

@@ -55,6 +55,30 @@ public sealed class RuntimeServiceSpecs
     }
 
     [Fact]
+    public async Task A_service_whose_port_is_taken_is_given_up_with_the_reason_and_its_own_words_in_its_log()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var project = await StartAsync(new ServiceDefinition
+        {
+            Name = "web",
+            Command = new ServiceCommand.Exec(["python3", "-m", "http.server", port, "--bind", "127.0.0.1"]),
+            StartLimit = new StartLimit(1, TimeSpan.FromMinutes(1)),
+            Backoff = new RestartBackoff(TimeSpan.FromMilliseconds(50), 2, TimeSpan.FromSeconds(1), 0, TimeSpan.FromSeconds(30)),
+        });
+
+        await project.WaitForStateAsync("web", ServiceState.Failed);
+
+        var status = project.Status("web");
+        Assert.StartsWith("exit 1; gave up after 1 restart within 1m (start_limit)", status.Reason, StringComparison.Ordinal);
+        await project.WaitUntilAsync(
+            () => project.Supervisor.Logs(["web"], 100).Any(l => l.Text.Contains("Address already in use", StringComparison.Ordinal)),
+            "the service's own error reached its log");
+        Assert.Equal(0, await project.ShutdownAsync());
+    }
+
+    [Fact]
     public async Task A_program_that_does_not_exist_is_reported_as_a_failed_start_with_the_reason()
     {
         await using var project = await StartAsync(new ServiceDefinition
