@@ -55,6 +55,52 @@ public sealed class SupervisorSimulation : EngineSimulation<SupervisorInput>
         return new SupervisorInvariants(_trace.Bug);
     }
 
+    /// <summary>
+    /// Renumbers the host's answers in a subsequence: run and probe ids are the engine's, so removing an earlier start
+    /// or probe shifts every later one. Each answer goes to the instance's latest run (and the latest probe of its
+    /// role) in the subsequence; an answer for an instance never started there is kept, and the engine ignores it.
+    /// </summary>
+    public override Func<IReadOnlyList<SupervisorInput>, IReadOnlyList<SupervisorInput>> Repairer(TraceHeader header, IReadOnlyList<SupervisorInput> run)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return candidate =>
+        {
+            var engine = _trace.CreateSupervisorEngine(header);
+            var runs = new Dictionary<InstanceId, long>();
+            var probes = new Dictionary<(InstanceId, ProbeRole), (long Run, long Probe)>();
+            var repaired = new List<SupervisorInput>(candidate.Count);
+            foreach (var input in candidate)
+            {
+                var renumbered = input switch
+                {
+                    SupervisorInput.ProbeCompleted p when p.ProbeId != 0 && probes.TryGetValue((p.Instance, p.Role), out var probe) => p with { RunId = probe.Run, ProbeId = probe.Probe },
+                    SupervisorInput.ProbeCompleted p when p.ProbeId == 0 && runs.TryGetValue(p.Instance, out var current) => p with { RunId = current },
+                    SupervisorInput.Started s when runs.TryGetValue(s.Instance, out var current) => s with { RunId = current },
+                    SupervisorInput.StartFailed f when runs.TryGetValue(f.Instance, out var current) => f with { RunId = current },
+                    SupervisorInput.Exited e when runs.TryGetValue(e.Instance, out var current) => e with { RunId = current },
+                    _ => input,
+                };
+                engine.Handle(renumbered);
+                foreach (var decision in engine.Decisions)
+                {
+                    switch (decision)
+                    {
+                        case SupervisorDecision.StartInstance start:
+                            runs[start.Instance] = start.RunId;
+                            break;
+                        case SupervisorDecision.RunProbe probe:
+                            probes[(probe.Instance, probe.Role)] = (probe.RunId, probe.ProbeId);
+                            break;
+                    }
+                }
+
+                repaired.Add(renumbered);
+            }
+
+            return repaired;
+        };
+    }
+
     private static ServiceDefinition Service(string name, RestartPolicy restart, params Dependency[] dependsOn) => new()
     {
         Name = name,
