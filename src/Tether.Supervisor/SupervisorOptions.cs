@@ -33,7 +33,7 @@ public sealed record SupervisorOptions
     /// <summary>A trace file that records every input of the engine, for replay and explanation (docs/formats/trace.md); null for none.</summary>
     public string? TraceFile { get; init; }
 
-    /// <summary>The trace's rotation and size cap.</summary>
+    /// <summary>The trace's rotation, size cap and chunking; null for <see cref="SupervisorTraceRecorder.DefaultOptions"/>.</summary>
     public Tether.Lab.TraceWriterOptions? TraceOptions { get; init; }
 
     /// <summary>Lines kept in memory per service for <c>tether logs</c>.</summary>

@@ -124,6 +124,13 @@ public sealed class SupervisorSimulation : EngineSimulation<SupervisorInput>
     {
         public bool TryNext(out SupervisorInput input)
         {
+            // A finished shutdown ends the run: nothing more can happen to an engine that has shut down.
+            if (engine.Engine.IsShutDown)
+            {
+                input = null!;
+                return false;
+            }
+
             input = world.Next(engine.Engine);
             return true;
         }

@@ -22,12 +22,16 @@ internal sealed class SupervisorWorld
     private long _now;
     private int _nextPid = 1000;
     private bool _configured;
-    private bool _shutDown;
+    private long _inputs;
+    private readonly long _shutdownAt;
 
     public SupervisorWorld(ulong seed, ChaosLevel chaos, ServiceSet services)
     {
         _random = new SeededRandom(seed);
         _seed = seed;
+
+        // Half the runs of the usual length end with a shutdown (forced in a third of them), at any point.
+        _shutdownAt = Between(1_000, 20_000);
         _chaos = chaos;
         _services = services;
 
@@ -53,6 +57,11 @@ internal sealed class SupervisorWorld
         {
             _configured = true;
             return new SupervisorInput.Configure(TimeSpan.Zero, _services, _seed);
+        }
+
+        if (++_inputs == _shutdownAt)
+        {
+            return Stamp(new SupervisorInput.Shutdown(default, Force: Chance(0.3)));
         }
 
         var surprise = _chaos switch { ChaosLevel.Heavy => 0.03, ChaosLevel.Light => 0.01, _ => 0 };
@@ -147,15 +156,8 @@ internal sealed class SupervisorWorld
             // Only the worker scales by command: no service depends on it, so the invariants can read replicas from the set.
             5 => new SupervisorInput.Operator(default, OperatorAction.Scale, "worker", (int)Between(0, 3)),
             6 => new SupervisorInput.Reload(default, Chance(0.5) ? _changed : _services),
-            7 when !_shutDown && Chance(0.2) => ShutDown(),
             _ => new SupervisorInput.Operator(default, OperatorAction.Restart, service),
         };
-    }
-
-    private SupervisorInput.Shutdown ShutDown()
-    {
-        _shutDown = true;
-        return new SupervisorInput.Shutdown(default, Force: Chance(0.3));
     }
 
     /// <summary>Stamps an input with the world's time; with chaos, now and then with a clock that ran back.</summary>

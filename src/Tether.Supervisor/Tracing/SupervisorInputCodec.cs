@@ -29,6 +29,7 @@ public sealed class SupervisorInputCodec : ITraceCodec<SupervisorInput>
     // Flags in the tag's high bits.
     private const byte Passed = 1 << 4;
     private const byte Liveness = 1 << 5;
+    private const byte Observed = 1 << 6;
     private const byte Force = 1 << 4;
     private const byte HasCode = 1 << 4;
     private const byte HasSignal = 1 << 5;
@@ -74,12 +75,12 @@ public sealed class SupervisorInputCodec : ITraceCodec<SupervisorInput>
                 encoder.WriteVarInt(delta);
                 break;
             case SupervisorInput.ProbeCompleted probe:
-                encoder.WriteByte((byte)(KindProbe | (probe.Passed ? Passed : 0) | (probe.Role == ProbeRole.Liveness ? Liveness : 0)));
+                encoder.WriteByte((byte)(KindProbe | (probe.Passed ? Passed : 0) | (probe.Role == ProbeRole.Liveness ? Liveness : 0) | (probe.ProbeId == 0 ? Observed : 0)));
                 encoder.WriteVarInt(delta);
                 WriteRun(probe.Instance, probe.RunId, encoder);
-                encoder.WriteVarInt(probe.ProbeId == 0 ? 0 : probe.ProbeId - _lastProbeId + 1);
                 if (probe.ProbeId != 0)
                 {
+                    encoder.WriteVarInt(probe.ProbeId - _lastProbeId);
                     _lastProbeId = probe.ProbeId;
                 }
 
@@ -153,14 +154,14 @@ public sealed class SupervisorInputCodec : ITraceCodec<SupervisorInput>
             case KindProbe:
             {
                 var (instance, run) = ReadRun(ref decoder);
-                var probeId = decoder.ReadVarInt();
-                if (probeId != 0)
+                var observed = (tag & Observed) != 0;
+                if (!observed)
                 {
-                    _lastProbeId += probeId - 1;
+                    _lastProbeId += decoder.ReadVarInt();
                 }
 
                 var role = (tag & Liveness) != 0 ? ProbeRole.Liveness : ProbeRole.Readiness;
-                return new SupervisorInput.ProbeCompleted(at, instance, run, role, probeId == 0 ? 0 : _lastProbeId, (tag & Passed) != 0, ReadText(ref decoder));
+                return new SupervisorInput.ProbeCompleted(at, instance, run, role, observed ? 0 : _lastProbeId, (tag & Passed) != 0, ReadText(ref decoder));
             }
 
             case KindStarted:
