@@ -29,6 +29,13 @@ internal static partial class Breakdown
         await MeasureWholeAsync("Process (benchmark code)", runs, () => Contenders.ProcessContender.ExitCodeAsync("/bin/true")).ConfigureAwait(false);
         await MeasureWholeAsync("Tether Auto ExitCodeAsync", runs, () => Contenders.TetherContender.ExitCodeAsync(ContainmentMode.Auto, "/bin/true")).ConfigureAwait(false);
         await MeasureWholeAsync("Tether PG ExitCodeAsync", runs, () => Contenders.TetherContender.ExitCodeAsync(ContainmentMode.ProcessGroup, "/bin/true")).ConfigureAwait(false);
+        await MeasureWholeAsync("Process capture echo", runs, async () => (await Contenders.ProcessContender.OutputStringAsync("/bin/echo", "hello").ConfigureAwait(false)).Length).ConfigureAwait(false);
+        await MeasureWholeAsync("Tether Auto capture echo", runs, async () => (await Contenders.TetherContender.OutputStringAsync(ContainmentMode.Auto, "/bin/echo", "hello").ConfigureAwait(false)).Length).ConfigureAwait(false);
+        await MeasureWholeAsync("Tether PG capture echo", runs, async () => (await Contenders.TetherContender.OutputStringAsync(ContainmentMode.ProcessGroup, "/bin/echo", "hello").ConfigureAwait(false)).Length).ConfigureAwait(false);
+        Console.WriteLine("16 at once (work items are for all 16 runs):");
+        await MeasureWholeAsync("Process ×16", Math.Max(10, runs / 10), () => Interleaved.AllAsync(() => Contenders.ProcessContender.ExitCodeAsync("/bin/true"))).ConfigureAwait(false);
+        await MeasureWholeAsync("Tether Auto ×16", Math.Max(10, runs / 10), () => Interleaved.AllAsync(() => Contenders.TetherContender.ExitCodeAsync(ContainmentMode.Auto, "/bin/true"))).ConfigureAwait(false);
+        await MeasureWholeAsync("Tether PG ×16", Math.Max(10, runs / 10), () => Interleaved.AllAsync(() => Contenders.TetherContender.ExitCodeAsync(ContainmentMode.ProcessGroup, "/bin/true"))).ConfigureAwait(false);
         return 0;
     }
 

@@ -99,7 +99,7 @@ internal static class Interleaved
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static async Task CompareAsync<T>(string scenario, int rounds, (string Name, Func<Task<T>> Run)[] contenders)
+    internal static async Task CompareAsync<T>(string scenario, int rounds, (string Name, Func<Task<T>> Run)[] contenders)
     {
         // Warm up every contender (JIT, pools, the warden, the cgroup gate) before timing.
         for (var i = 0; i < 3; i++)
@@ -151,7 +151,7 @@ internal static class Interleaved
         }
     }
 
-    private static async Task<int> AllAsync(Func<Task<int>> runOne)
+    internal static async Task<int> AllAsync(Func<Task<int>> runOne)
     {
         var runs = new Task<int>[16];
         for (var i = 0; i < runs.Length; i++)

@@ -13,16 +13,20 @@ using Tether.Benchmarks.Watch;
 //   interleaved [--rounds N] [--scenario TEXT]  the process scenarios round-robin (robust to a background load that comes and goes)
 //   breakdown [--runs N]                   time and allocations of each step of one run, without a profiler
 //   cgroup-cost [--rounds N]               what a child in another cgroup costs the kernel for streaming (no Tether)
+//   cgroup-spawn-paths [--rounds N]        each way into a run's cgroup (created in it, gate, shim) against Process
 //   smoke                                  one run of every contender and a cassette replay, to check it all works
 //   journal-latency [--appends N]          p50/p90/p99 of one durable journal append vs one plain fdatasync
 //   vlp-latency [--samples N]              p50/p99 of decoding (and encoding) one VLP frame, timed frame by frame
 //   supervisor-logs [--mb N] [--rounds R]  MB/s of one service's output into its supervisor log file
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 //   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
+//   telemetry-cost [--rounds N] [--block N] a spawn and a journal append with and without a telemetry listener
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
 //   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
+//   startup --tether PATH [--runs N]       whole-process start-up of a tether binary, hyperfine-style, interleaved
+//   watch-idle --tether PATH [--seconds N] [--agents N]   CPU and RSS of a waiting 'tether watch', without and with agents
 return args switch
 {
     ["owner-death", .. var rest] => await OwnerDeathMeasurement.RunAsync(rest),
@@ -30,6 +34,7 @@ return args switch
     ["interleaved", .. var rest] => await Interleaved.RunAsync(rest),
     ["breakdown", .. var rest] => await Breakdown.RunAsync(rest),
     ["cgroup-cost", .. var rest] => await CgroupCost.RunAsync(rest),
+    ["cgroup-spawn-paths", .. var rest] => await CgroupSpawnPaths.RunAsync(rest),
     ["smoke"] => await Smoke.RunAsync(),
     ["journal-latency", .. var rest] => await JournalLatency.RunAsync(rest),
     ["vlp-latency", .. var rest] => FrameLatency.Run(rest),
@@ -41,6 +46,9 @@ return args switch
     ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
     ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
+    ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
+    ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
+    ["telemetry-cost", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryCost.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 

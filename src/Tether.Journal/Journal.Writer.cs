@@ -106,6 +106,7 @@ public sealed partial class Journal
 
     private void CommitQueuedAppends(ChannelReader<WorkItem> reader)
     {
+        var observation = default(JournalTelemetry.CommitObservation);
         var batch = new List<AppendWork>();
         var written = new List<WrittenLine>();
         Exception? failure = null;
@@ -121,6 +122,8 @@ public sealed partial class Journal
             {
                 return;
             }
+
+            observation = JournalTelemetry.StartCommit(_time);
 
             var lines = new List<PendingLine>(batch.Count + 1);
             if (EnsureTail() is { } repair)
@@ -149,6 +152,7 @@ public sealed partial class Journal
             }
         }
 
+        JournalTelemetry.Committed(observation, batch.Count, Directory, failure);
         var acknowledged = new HashSet<AppendWork>();
         foreach (var line in written)
         {

@@ -6,6 +6,9 @@ public sealed partial class Supervisor
     /// <summary>The engine's time of the last tick the loop fed at once because a deadline was already due (guards against a deadline that does not move).</summary>
     private TimeSpan? _lastImmediateTick;
 
+    /// <summary>Spans and metrics of the decisions (see <see cref="SupervisorTelemetry"/>); made by the loop on its first decision.</summary>
+    private SupervisorTelemetry? _telemetry;
+
     /// <summary>Queues an input for the loop (stamped when the loop takes it). False once the loop stopped.</summary>
     private bool Post(SupervisorInput input, TaskCompletionSource? handled = null) => _inputs.Writer.TryWrite(new Envelope(input, handled));
 
@@ -117,6 +120,7 @@ public sealed partial class Supervisor
                 break;
         }
 
+        (_telemetry ??= new SupervisorTelemetry(_time)).Observe(decision);
         _options.OnDecision?.Invoke(decision);
     }
 

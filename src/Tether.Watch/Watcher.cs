@@ -23,6 +23,7 @@ public sealed class Watcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly long _start;
     private readonly Action<WatchEvent>? _onEvent;
+    private readonly WatchTelemetry _telemetry;
     private readonly List<IBeatListener> _listeners = [];
     private readonly Channel<WatchInput> _data = Channel.CreateBounded<WatchInput>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<WatchInput> _control = Channel.CreateUnbounded<WatchInput>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,6 +39,7 @@ public sealed class Watcher : IAsyncDisposable
     private MetricsEndpoint? _metrics;
     private SystemdNotifier? _notifier;
     private ITimer? _ticker;
+    private TimeSpan? _tickArmedFor; // the watcher time the tick timer fires at; null when disarmed (loop only)
     private Task _loop = Task.CompletedTask;
     private long _droppedInputs;
     private int _stopped;
@@ -48,6 +50,7 @@ public sealed class Watcher : IAsyncDisposable
         _time = options.TimeProvider;
         _start = _time.GetTimestamp();
         _onEvent = onEvent;
+        _telemetry = new WatchTelemetry(_time);
         Engine = new WatchEngine(options.Engine with { RecoveryEnabled = options.Recovery is not null });
     }
 
@@ -172,7 +175,8 @@ public sealed class Watcher : IAsyncDisposable
                 _pumps.Add(PumpAsync(listener));
             }
 
-            _ticker = _time.CreateTimer(static state => ((Watcher)state!).PostTick(), this, _options.TickInterval, _options.TickInterval);
+            // One-shot, re-armed by the loop for the engine's next deadline: an idle watcher sleeps, it does not poll.
+            _ticker = _time.CreateTimer(static state => ((Watcher)state!).PostTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _loop = Task.Run(LoopAsync);
             if (_options.SystemdNotify)
             {
@@ -236,6 +240,7 @@ public sealed class Watcher : IAsyncDisposable
 
             if (handled == 0 && !_control.Reader.TryPeek(out _))
             {
+                ArmTick();
                 try
                 {
                     await Task.WhenAny(_control.Reader.WaitToReadAsync(stopping).AsTask(), _data.Reader.WaitToReadAsync(stopping).AsTask()).ConfigureAwait(false);
@@ -249,8 +254,51 @@ public sealed class Watcher : IAsyncDisposable
         await ShutDownAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sets the tick timer for the next moment a tick has work: the engine's next deadline, and while recoveries are in
+    /// flight every <see cref="WatcherOptions.TickInterval"/> to reap them. A timer already set no later than that is
+    /// left alone (if it fires early, that tick finds nothing and the timer is set again).
+    /// </summary>
+    private void ArmTick()
+    {
+        var now = Now();
+        var due = Engine.NextDeadline;
+        if (_recovery is { InFlight: > 0 } && (due is not { } deadline || deadline - now > _options.TickInterval))
+        {
+            due = now + _options.TickInterval;
+        }
+
+        if (due is not { } at)
+        {
+            if (_tickArmedFor is not null)
+            {
+                _ticker!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _tickArmedFor = null;
+            }
+
+            return;
+        }
+
+        if (_tickArmedFor is { } armed && armed <= at)
+        {
+            return;
+        }
+
+        // Whole milliseconds, rounded up so the tick does not come just before the deadline; at most the longest wait
+        // a timer can take (a far deadline is simply re-armed when that fires).
+        var delay = at <= now ? TimeSpan.Zero : at - now;
+        delay = delay >= Durations.LongestWait ? Durations.LongestWait : TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(delay.TotalMilliseconds)));
+        _tickArmedFor = now + delay;
+        _ticker!.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
     private void Handle(WatchInput input)
     {
+        if (input is WatchInput.Tick)
+        {
+            _tickArmedFor = null; // the one-shot timer fired
+        }
+
         _followUps.Enqueue(input);
         while (_followUps.TryDequeue(out var next))
         {
@@ -319,6 +367,7 @@ public sealed class Watcher : IAsyncDisposable
                 break;
         }
 
+        _telemetry.Observe(e);
         _export?.Write(e);
         try
         {

@@ -50,7 +50,11 @@ public sealed record WatcherOptions
     /// <summary>Speak the systemd notify protocol when <c>NOTIFY_SOCKET</c> is set [default: true].</summary>
     public bool SystemdNotify { get; init; } = true;
 
-    /// <summary>How often the engine looks for stalls and finished recoveries [default: 10ms; at most <see cref="Durations.LongestWait"/>].</summary>
+    /// <summary>
+    /// How often the engine looks for finished recoveries while any run [default: 10ms; at most
+    /// <see cref="Durations.LongestWait"/>]. Stalls need no period: the watcher sleeps until the engine's next deadline
+    /// (<see cref="WatchEngine.NextDeadline"/>), so an idle watcher uses no CPU.
+    /// </summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How many finished recoveries are reaped per tick, at most [default: 16].</summary>

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using Tether.Internal;
 using Tether.Spawning;
+using Tether.Telemetry;
 
 namespace Tether;
 
@@ -54,8 +56,19 @@ public sealed class ProcessRunner : IProcessRunner
         }
 
         var start = TimeProvider.GetTimestamp();
-        var tree = LinuxSpawner.Spawn(pipeline, TimeProvider);
-        return new RunningProcess(pipeline, tree, TimeProvider, start, streaming, runCancellation);
+        var activity = RunTelemetry.Starting(pipeline, TimeProvider);
+        ProcessTree tree;
+        try
+        {
+            tree = LinuxSpawner.Spawn(pipeline, TimeProvider);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            RunTelemetry.SpawnFailed(activity, ex, TimeProvider);
+            throw;
+        }
+
+        return new RunningProcess(pipeline, tree, TimeProvider, start, streaming, runCancellation, activity);
     }
 
     internal static void EnsureSupportedPlatform()

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Tether.Input;
 using Tether.Internal;
 using Tether.Output;
+using Tether.Telemetry;
 
 namespace Tether;
 
@@ -38,7 +40,7 @@ public sealed partial class RunningProcess : IAsyncDisposable
     private ProcessResult<string>? _stringResult;
     private int _disposed;
 
-    internal RunningProcess(Pipeline pipeline, ProcessTree tree, TimeProvider time, long startTimestamp, bool streaming, CancellationToken extraCancellation)
+    internal RunningProcess(Pipeline pipeline, ProcessTree tree, TimeProvider time, long startTimestamp, bool streaming, CancellationToken extraCancellation, Activity? activity = null)
     {
         _pipeline = pipeline;
         _tree = tree;
@@ -56,7 +58,7 @@ public sealed partial class RunningProcess : IAsyncDisposable
         _allStagesExited = Task.WhenAll(tree.StageExits);
         _arbiter = new RunArbiter(pipeline, tree, time, _allStagesExited);
         _stdin = new StdinFeeder(tree.Stdin, pipeline.First.Stdin, pipeline.First.Encoding, Program);
-        _completion = RunToEndAsync(streaming);
+        _completion = RunTelemetry.Observed ? ObserveAsync(RunToEndAsync(streaming), activity) : RunToEndAsync(streaming);
     }
 
     /// <summary>The pid of the last (or only) stage: the one whose stdout you read.</summary>

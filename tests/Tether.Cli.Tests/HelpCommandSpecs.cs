@@ -27,7 +27,7 @@ public sealed class HelpCommandSpecs
     }
 
     [Theory]
-    [InlineData(new[] { "nosuchverb" }, "tether: help: 'nosuchverb' is not a verb of tether: choose one of run, cassette, journal, beat, watch, rec, audit, trace, lab.")]
+    [InlineData(new[] { "nosuchverb" }, "tether: help: 'nosuchverb' is not a verb of tether: choose one of run, cassette, journal, beat, watch, rec, audit, up, status, logs, start, stop, restart, scale, reload, down, trace, lab.")]
     [InlineData(new[] { "journal", "nope" }, "tether: help: 'nope' is not a verb of tether journal: choose one of ")]
     [InlineData(new[] { "run", "extra" }, "tether: help: 'tether run' has no verbs of its own: see 'tether run --help'.")]
     public async Task Help_of_a_word_that_is_not_a_verb_is_a_usage_error_naming_the_verbs(string[] verbs, string expected)

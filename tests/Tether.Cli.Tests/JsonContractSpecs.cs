@@ -4,6 +4,8 @@ using System.Text.Json;
 using Tether.Cli.Tests.Infrastructure;
 using Tether.Journaling;
 using Tether.Sessions;
+using Tether.Supervisor;
+using Tether.Supervisor.Tests.Control;
 using Tether.Watch;
 using CliCommand = System.CommandLine.Command;
 
@@ -53,6 +55,8 @@ public sealed class JsonContractSpecs : IDisposable
         Assert.Contains("audit verify", found);
         Assert.Contains("rec show", found);
         Assert.Contains("watch", found);
+        Assert.Contains("status", found);
+        Assert.Contains("down", found);
         Assert.DoesNotContain("journal append", found);
     }
 
@@ -193,6 +197,7 @@ public sealed class JsonContractSpecs : IDisposable
             "rec status" => await RecAsync([.. verb.Split(' '), .. flag], state: succeed ? null : _temp.Child("cassette.json")),
             "rec doctor" => await RecAsync([.. verb.Split(' '), .. flag], sessions: succeed ? Sessions : _temp.Child("cassette.json")),
             "watch" => await WatchAsync(succeed, flag),
+            "status" or "logs" or "start" or "stop" or "restart" or "scale" or "reload" or "down" => await SupervisorAsync(verb, succeed, flag),
             "trace info" or "trace events" or "trace verify" or "trace replay" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, .. flag]),
             "trace diff" => await Tool.RunAsync([.. verb.Split(' '), TracePath, succeed ? TracePath : Missing, .. flag]),
             "trace explain" => await Tool.RunAsync([.. verb.Split(' '), succeed ? TracePath : Missing, "--pid", "4242", .. flag]),
@@ -243,6 +248,40 @@ public sealed class JsonContractSpecs : IDisposable
             [RecordingShell.ShellVariable] = "bash",
             ["HOME"] = _temp.Child("home"),
         }, _temp.Path);
+
+    /// <summary>
+    /// A verb that talks to a supervisor: the control API of a fake one in a project directory, or a directory where none
+    /// runs. <c>down</c> waits until the supervisor is gone, so the fake's server closes once the verb asked for it.
+    /// </summary>
+    private async Task<CliResult> SupervisorAsync(string verb, bool succeed, string[] flag)
+    {
+        var project = _temp.Child(succeed ? "project" : "idle");
+        Directory.CreateDirectory(project);
+        string[] args = [verb, .. verb switch { "start" or "stop" or "restart" => ["web"], "scale" => ["web=2"], _ => Array.Empty<string>() }, "--file", project, .. flag];
+        if (!succeed)
+        {
+            return await Tool.RunAsync(args);
+        }
+
+        var control = new FakeSupervisorControl { Pid = Environment.ProcessId };
+        control.Backlog.Add(new LogLine(FakeSupervisorControl.Started, new InstanceId("web", 0), LogStream.Stdout, "listening on :8000"));
+        var server = ControlServer.Listen(control, ControlSocket.ForProject(project));
+        try
+        {
+            var run = Tool.RunAsync(args);
+            if (verb == "down")
+            {
+                await Tool.EventuallyAsync(() => control.Shutdowns.Count == 1 && control.Followers == 1, "down asked and waits");
+                await server.DisposeAsync();
+            }
+
+            return await run;
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// A watcher that hears one beat and is then stopped, as Ctrl+C stops it; or one that cannot listen, its socket in a

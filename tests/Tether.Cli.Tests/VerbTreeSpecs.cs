@@ -44,6 +44,7 @@ public sealed class VerbTreeSpecs
                 "rec tag", "rec untag", "rec delete", "rec copy", "rec diff", "rec stats", "rec replay", "rec export",
                 "rec import", "rec doctor",
                 "audit", "audit verify",
+                "up", "status", "logs", "start", "stop", "restart", "scale", "reload", "down",
                 "trace", "trace info", "trace events", "trace verify", "trace replay", "trace diff", "trace explain", "trace export",
                 "lab", "lab run",
                 "help",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Tether.Cli.Streams;
+using Tether.Cli.Telemetry;
 using Tether.Testing;
 
 namespace Tether.Cli.Commands;
@@ -73,6 +74,7 @@ internal sealed partial class RunVerb : Verb
     };
 
     private readonly Option<bool> _json;
+    private readonly OtlpOption _otlp = new();
 
     private readonly Option<string> _journal = new("--journal")
     {
@@ -132,7 +134,8 @@ internal sealed partial class RunVerb : Verb
         Add(_cassette);
         Add(_mode);
         Add(_programAndArguments);
-        SetAction((parseResult, _) => ExecuteAsync(Read(parseResult)));
+        Add(_otlp.Option);
+        SetAction((parseResult, _) => _otlp.ExportWhileAsync(parseResult, "run", () => ExecuteAsync(Read(parseResult))));
     }
 
     /// <summary>Reads the command line into a command to run; throws <see cref="UsageException"/> for anything wrong.</summary>

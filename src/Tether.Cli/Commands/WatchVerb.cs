@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Tether.Cli.Telemetry;
 using Tether.Watch;
 
 namespace Tether.Cli.Commands;
@@ -86,6 +87,7 @@ internal sealed class WatchVerb : Verb
     private readonly Option<string> _capacity = new("--capacity") { HelpName = "N", Description = $"How many agents are tracked at once, 1 to {WatchOptions.MaxCapacity} [default: 256]." };
     private readonly Option<bool> _allBeats = new("--all-beats") { Description = "Print every accepted beat, not only an agent's first." };
     private readonly Option<bool> _json;
+    private readonly OtlpOption _otlp = new();
 
     public WatchVerb(VerbContext context)
         : base(context, "watch", "Watch heartbeats: report agents that stall and run a recovery command for them, safely and audited.", Usage, Notes)
@@ -112,7 +114,8 @@ internal sealed class WatchVerb : Verb
         Add(_capacity);
         Add(_allBeats);
         _json = AddJsonOption("Print events as JSON lines.");
-        SetAction((parse, _) => ExecuteAsync(parse));
+        Add(_otlp.Option);
+        SetAction((parse, _) => _otlp.ExportWhileAsync(parse, "watch", () => ExecuteAsync(parse)));
     }
 
     private async Task<int> ExecuteAsync(ParseResult parse)

@@ -30,6 +30,7 @@ public sealed class WatchEngine
     private readonly Dictionary<(uint Pid, ulong? StartTime), TimeSpan> _ledger = [];
     private TokenBucket _global;
     private TimeSpan _now;
+    private TimeSpan? _nextDeadline;
     private long _nextRecoveryId = 1;
 
     /// <summary>Creates an engine with <paramref name="options"/>.</summary>
@@ -91,6 +92,16 @@ public sealed class WatchEngine
 
     /// <summary>The engine's time: the latest input time seen (it never goes backwards).</summary>
     public TimeSpan Now => _now;
+
+    /// <summary>
+    /// The earliest engine time at which a <see cref="WatchInput.Tick"/> could find a stall, or null when none could
+    /// (no agent is tracked, or every one is already stalled until it beats again). A host sleeps until then rather
+    /// than ticking on a period: beats, freshness answers and recovery ends need no tick, and rates are refilled on
+    /// the time of the datagram that asks. It may be earlier than needed — an agent that beat since moved its own
+    /// deadline on, an agent that left took its deadline with it — and then a tick at that time finds nothing and
+    /// moves it to the real next one; it is never later than a stall.
+    /// </summary>
+    public TimeSpan? NextDeadline => _nextDeadline;
 
     /// <summary>Agents tracked now.</summary>
     public int AgentCount => _agents.Count;
@@ -221,6 +232,7 @@ public sealed class WatchEngine
         agent.LastStatus = frame.Status;
         agent.LastBeatAt = _now;
         agent.Stalled = false; // any accepted beat re-arms the stall
+        EarliestDeadline(StallDeadline(agent));
         Counters.Beat();
         events.Add(new WatchEvent.BeatAccepted(_now, key, frame.Status, frame.Nonce, frame.Payload, agent.Origin, isNew));
         if (frame.IsTerminated)
@@ -256,11 +268,21 @@ public sealed class WatchEngine
     private void OnTick(ICollection<WatchEvent> events)
     {
         List<Agent>? stalled = null;
+        _nextDeadline = null; // worked out again from every agent this tick leaves armed
         foreach (var agent in _agents.Values)
         {
-            if (!agent.Stalled && _now - agent.LastBeatAt >= _options.Threshold)
+            if (agent.Stalled)
+            {
+                continue;
+            }
+
+            if (_now - agent.LastBeatAt >= _options.Threshold)
             {
                 (stalled ??= []).Add(agent);
+            }
+            else
+            {
+                EarliestDeadline(StallDeadline(agent));
             }
         }
 
@@ -295,6 +317,18 @@ public sealed class WatchEngine
             var id = _nextRecoveryId++;
             _pending[id] = new PendingRecovery(agent.Pid, agent.StartTime, _now);
             events.Add(new WatchEvent.FreshnessCheckRequested(_now, id, agent.Pid));
+        }
+    }
+
+    /// <summary>When <paramref name="agent"/> stalls if it stays silent (saturating: a threshold may be huge).</summary>
+    private TimeSpan StallDeadline(Agent agent) =>
+        _options.Threshold >= TimeSpan.MaxValue - agent.LastBeatAt ? TimeSpan.MaxValue : agent.LastBeatAt + _options.Threshold;
+
+    private void EarliestDeadline(TimeSpan deadline)
+    {
+        if (_nextDeadline is not { } current || deadline < current)
+        {
+            _nextDeadline = deadline;
         }
     }
 

@@ -215,6 +215,9 @@ internal sealed unsafe class CgroupGate
             }
             else if (job.Prepare is not null)
             {
+                // A lowered RLIMIT_NOFILE must not land before the child has the descriptor of its FIFO open, or the
+                // open fails with EMFILE: prepare once it sleeps in that open.
+                WaitUntilParked(pid, job, deadline);
                 job.Failure = job.Prepare(pid);
             }
         }
@@ -237,6 +240,27 @@ internal sealed unsafe class CgroupGate
 
                 Thread.Yield(); // ENXIO: the child has not reached its open() yet
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="pid"/> sleeps in its FIFO <c>open</c> (<c>/proc/PID/wchan</c> is
+    /// <c>wait_for_partner</c>), the spawn returned, or the deadline passed; returns at once where the kernel does not
+    /// show the wait channel.
+    /// </summary>
+    private static void WaitUntilParked(int pid, Job job, long deadline)
+    {
+        var wchan = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/wchan";
+        Span<byte> buffer = stackalloc byte[64];
+        while (!Volatile.Read(ref job.SpawnReturned) && Environment.TickCount64 < deadline)
+        {
+            var length = KernelFile.Read(wchan, buffer);
+            if (length <= 1 || buffer[..length].StartsWith("wait_for_partner"u8))
+            {
+                return; // parked, or the wait channel is hidden ("0") or unreadable
+            }
+
+            Thread.Yield();
         }
     }
 

@@ -28,6 +28,13 @@ internal sealed class CgroupLeaf
     /// <summary>The file a process is moved into the cgroup through (its pid is written there).</summary>
     public string ProcsFile { get; }
 
+    /// <summary>Opens the leaf's directory (close on exec), for creating a child inside it; the caller closes it.</summary>
+    public int OpenDirectory()
+    {
+        var fd = KernelFile.OpenDirectory(Path, out var errno);
+        return fd >= 0 ? fd : throw new ProcessIOException($"Could not open the run's cgroup {Path}: {Interop.Libc.ErrorText(errno)}.");
+    }
+
     /// <summary>SIGKILLs every process in the cgroup, atomically with respect to forks.</summary>
     public void Kill() => Write(_kill, 1);
 

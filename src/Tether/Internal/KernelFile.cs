@@ -95,6 +95,25 @@ internal static unsafe class KernelFile
         }
     }
 
+    /// <summary>Opens a directory (close on exec) for calls that take one by descriptor; returns the descriptor, or -1
+    /// with the errno in <paramref name="errno"/>.</summary>
+    public static int OpenDirectory(string path, out int errno)
+    {
+        Span<byte> pathBytes = stackalloc byte[MaxPath];
+        if (!Encode(path, pathBytes))
+        {
+            errno = Libc.ENAMETOOLONG;
+            return -1;
+        }
+
+        fixed (byte* p = pathBytes)
+        {
+            var fd = Libc.open(p, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloseOnExec, 0);
+            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return fd;
+        }
+    }
+
     /// <summary>Writes a decimal number (a pid, a flag); returns 0 or the errno.</summary>
     public static int WriteNumber(string path, long value)
     {

@@ -26,6 +26,21 @@ internal static unsafe class LinuxSpawner
     /// <summary>Makes spawns in this async flow use the shell shim instead of the gate (so tests cover the fallback).</summary>
     internal static AsyncLocal<bool> ForceShim { get; } = new();
 
+    /// <summary>Makes cgroup spawns in this async flow go through the gate even where they could be created inside the
+    /// cgroup (so tests cover the gate on hosts that do not need it).</summary>
+    internal static AsyncLocal<bool> ForceGate { get; } = new();
+
+    /// <summary>
+    /// Whether a stage can be created straight inside its cgroup on this host: glibc 2.39+ has
+    /// <c>posix_spawnattr_setcgroup_np</c> (<c>clone3</c> with <c>CLONE_INTO_CGROUP</c>). Elsewhere the gate holds and
+    /// moves each stage. A raw <c>clone3</c> path of our own for older glibc was built and measured slower than the gate
+    /// in whole runs on the reference host (docs/benchmarks.md, "Spawning into a cgroup"), so it is not used.
+    /// </summary>
+    internal static bool CanSpawnIntoCgroup => Libc.HasSpawnIntoCgroup;
+
+    /// <summary>How stages are created inside their cgroup on this host, or null where they go through the gate.</summary>
+    internal static string? SpawnIntoCgroupPath => Libc.HasSpawnIntoCgroup ? "posix_spawnattr_setcgroup_np (glibc)" : null;
+
     public static LinuxProcessTree Spawn(Pipeline pipeline, TimeProvider time)
     {
         var stages = pipeline.Stages;
@@ -81,8 +96,12 @@ internal static unsafe class LinuxSpawner
         Warden.Instance.EnsureStarted();
         var leaf = leafWanted ? CgroupHierarchy.CreateLeaf() : null;
         RunLimits? limits = null;
-        // A stage held for its attributes goes through the gate, which then also puts it into the cgroup.
-        var gate = hold || (leaf is not null && !ForceShim.Value) ? CgroupGate.Instance : null;
+        // Best: create each stage inside the leaf (no hold, no migration). A stage held for its attributes goes through
+        // the gate, which then also puts it into the cgroup; so does every cgroup stage where glibc cannot create it
+        // there.
+        var intoLeaf = leaf is not null && !hold && !ForceShim.Value && !ForceGate.Value && CanSpawnIntoCgroup;
+        var gate = hold || (leaf is not null && !ForceShim.Value && !intoLeaf) ? CgroupGate.Instance : null;
+        var leafFd = -1;
 
         var toClose = new List<int>();
         var pids = new List<int>(stages.Length);
@@ -94,6 +113,11 @@ internal static unsafe class LinuxSpawner
         try
         {
             limits = limited ? RunLimits.Create(pipeline.Last, leaf) : null;
+            if (intoLeaf)
+            {
+                leafFd = leaf!.OpenDirectory();
+            }
+
             int firstStdin = -1;
             var stderrChild = -1;
             if (terminalSize is { } size)
@@ -155,7 +179,7 @@ internal static unsafe class LinuxSpawner
                 {
                     var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath),
+                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath, cgroupFd: -1),
                         leaf?.ProcsFile,
                         hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
                         out var failure);
@@ -168,7 +192,7 @@ internal static unsafe class LinuxSpawner
                 else
                 {
                     pid = SpawnOne(path, argv, environments[i], input, output, stderrChild,
-                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null, terminal?.SlavePath);
+                        stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate: null, terminal?.SlavePath, leafFd);
                 }
 
                 pids.Add(pid);
@@ -187,6 +211,8 @@ internal static unsafe class LinuxSpawner
 
             Pipes.Close(stderrChild);
             toClose.Remove(stderrChild);
+            Pipes.Close(leafFd);
+            leafFd = -1;
             if (terminal is not null)
             {
                 terminalInput = pipeline.First.Stdin == StandardInput.Empty ? null : terminal.OpenInput();
@@ -215,6 +241,8 @@ internal static unsafe class LinuxSpawner
             {
                 Pipes.Close(fd);
             }
+
+            Pipes.Close(leafFd);
 
             Pipes.Close(stdinParent);
             Pipes.Close(stdoutParent);
@@ -248,7 +276,7 @@ internal static unsafe class LinuxSpawner
         try
         {
             return SpawnOne(Shell, [Shell, "-c", script, "tether-warden", cgroupParent, privateDirectory], [new("PATH", "/usr/local/bin:/usr/bin:/bin")],
-                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null, terminalSlave: null);
+                stdinReadEnd, devNull, devNull, "/", 0, newSession: false, Shell, gate: null, terminalSlave: null, cgroupFd: -1);
         }
         finally
         {
@@ -287,16 +315,20 @@ internal static unsafe class LinuxSpawner
         return null;
     }
 
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave)
+    /// <summary>
+    /// Starts one stage. With <paramref name="cgroupFd"/> (a cgroup directory, else -1; only where
+    /// <see cref="CanSpawnIntoCgroup"/>) glibc creates the child inside that cgroup.
+    /// </summary>
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave, int cgroupFd)
     {
-        var fileActions = stackalloc byte[Libc.FileActionsSize];
-        var attributes = stackalloc byte[Libc.SpawnAttrSize];
-        var defaultSignals = stackalloc byte[Libc.SigsetSize];
-        var signalMask = stackalloc byte[Libc.SigsetSize];
         using var nativeArgv = new NativeStringArray(argv);
         using var nativeEnv = new NativeStringArray(environment);
         var pathBytes = Encoding.UTF8.GetBytes(path + "\0");
         var cwdBytes = workingDirectory is null ? null : Encoding.UTF8.GetBytes(workingDirectory + "\0");
+        var fileActions = stackalloc byte[Libc.FileActionsSize];
+        var attributes = stackalloc byte[Libc.SpawnAttrSize];
+        var defaultSignals = stackalloc byte[Libc.SigsetSize];
+        var signalMask = stackalloc byte[Libc.SigsetSize];
 
         Check(Libc.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
         Check(Libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
@@ -344,8 +376,14 @@ internal static unsafe class LinuxSpawner
             // A new session also makes the child the leader of a new process group (pgid == pid), which is what the
             // first stage gets otherwise; setpgid would fail for a session leader, so the two never go together.
             var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK |
-                (newSession || terminalSlave is not null ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP));
+                (newSession || terminalSlave is not null ? SpawnAttributes.SetSessionFlag : Libc.POSIX_SPAWN_SETPGROUP) |
+                (cgroupFd >= 0 ? Libc.POSIX_SPAWN_SETCGROUP : 0));
             Check(Libc.posix_spawnattr_setflags(attributes, flags), "setflags");
+            if (cgroupFd >= 0)
+            {
+                Check(Libc.posix_spawnattr_setcgroup_np(attributes, cgroupFd), "setcgroup_np");
+            }
+
             Check(Libc.posix_spawnattr_setpgroup(attributes, processGroup), "setpgroup");
             Libc.sigfillset(defaultSignals);
             Check(Libc.posix_spawnattr_setsigdefault(attributes, defaultSignals), "setsigdefault");
@@ -359,21 +397,21 @@ internal static unsafe class LinuxSpawner
                 rc = Libc.posix_spawn(out pid, p, fileActions, attributes, nativeArgv.Pointer, nativeEnv.Pointer);
             }
 
-            if (rc != 0)
-            {
-                var reason = rc == Libc.EPERM && processGroup != 0
-                    ? "the pipeline's earlier stages already exited, so the next stage could not join their process group"
-                    : SpawnErrorText(rc, path, workingDirectory);
-                throw new SpawnFailedException(program, rc, reason);
-            }
-
-            return pid;
+            return rc == 0 ? pid : throw SpawnFailure(rc, program, path, workingDirectory, processGroup);
         }
         finally
         {
             Libc.posix_spawn_file_actions_destroy(fileActions);
             Libc.posix_spawnattr_destroy(attributes);
         }
+    }
+
+    private static SpawnFailedException SpawnFailure(int errno, string program, string path, string? workingDirectory, int processGroup)
+    {
+        var reason = errno == Libc.EPERM && processGroup != 0
+            ? "the pipeline's earlier stages already exited, so the next stage could not join their process group"
+            : SpawnErrorText(errno, path, workingDirectory);
+        return new SpawnFailedException(program, errno, reason);
     }
 
     private static void Check(int rc, string what)

@@ -2,6 +2,8 @@ using static Tether.Supervisor.Tests.Engine.EngineDriver;
 
 namespace Tether.Supervisor.Tests.Engine;
 
+/// <summary>Alone in its collection: it weighs the whole process's heap, which specs running beside it would blur.</summary>
+[Collection(nameof(LongRunSpecs))]
 public sealed class LongRunSpecs
 {
     [Fact]
@@ -83,3 +85,7 @@ public sealed class LongRunSpecs
         }
     }
 }
+
+/// <summary>Runs <see cref="LongRunSpecs"/> on its own, after the specs that run in parallel.</summary>
+[CollectionDefinition(nameof(LongRunSpecs), DisableParallelization = true)]
+public sealed class LongRunSpecsCollection;

@@ -1,0 +1,24 @@
+namespace Tether.Supervisor;
+
+/// <summary>
+/// The bounds of a <see cref="ControlServer"/>: how many clients at once, how large a request may be and how long a
+/// client may take to send it. Every refusal is counted (<see cref="ControlServer.RefusedConnections"/>,
+/// <see cref="ControlServer.RejectedRequests"/>).
+/// </summary>
+public sealed record ControlServerOptions
+{
+    /// <summary>Connections served at once (default 32); one more is answered 503 and closed. Followed log streams count.</summary>
+    public int MaxConnections { get; init; } = 32;
+
+    /// <summary>The request line and headers together (default 16 KiB); more is answered 431.</summary>
+    public int MaxHeaderBytes { get; init; } = 16 * 1024;
+
+    /// <summary>A request body (default 64 KiB; the API's bodies are a few bytes); more is answered 413.</summary>
+    public int MaxBodyBytes { get; init; } = 64 * 1024;
+
+    /// <summary>How long a client may take to send its whole request, and to take a response that is not a stream (default 10 s); then 408.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock the request timeout runs on.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,2 @@
+global using Tether.Tests.Infrastructure;
+global using Xunit;
