@@ -57,6 +57,8 @@ internal sealed partial class UpVerb
             arguments.AddRange(["--otlp", otlp]);
         }
 
+        AddTraceArguments(parse, arguments);
+
         DetachedProcess detached;
         try
         {
