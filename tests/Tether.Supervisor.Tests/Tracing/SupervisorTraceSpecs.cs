@@ -192,6 +192,37 @@ public sealed class SupervisorTraceSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Recording_allocates_nothing_per_input_once_warm()
+    {
+        var inputs = SupervisorTraceFixtures.Simulated(11, 10_000, ChaosLevel.None);
+        var engine = new SupervisorEngine();
+        var decided = new List<(SupervisorInput Input, List<SupervisorDecision> Decisions)>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            var decisions = new List<SupervisorDecision>();
+            engine.Handle(input, decisions);
+            decided.Add((input, decisions));
+        }
+
+        using var recorder = SupervisorTraceRecorder.Create(Path.Combine(_directory, "alloc.trace"), SupervisorSimulation.Settings, 11);
+        var half = decided.Count / 2;
+        for (var i = 0; i < half; i++)
+        {
+            recorder.Record(decided[i].Input, decided[i].Decisions);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = half; i < decided.Count; i++)
+        {
+            recorder.Record(decided[i].Input, decided[i].Decisions);
+        }
+
+        var perInput = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / (decided.Count - half);
+        output.WriteLine($"{perInput:0.000} bytes allocated per recorded input over {decided.Count - half} inputs");
+        Assert.True(perInput < 0.125, $"{perInput:0.000} bytes allocated per input");
+    }
+
+    [Fact]
     public void Explain_tells_why_a_service_was_restarted_and_given_up_with_the_engines_reasons()
     {
         var web = new ServiceDefinition
