@@ -21,6 +21,7 @@ using Tether.Benchmarks.Watch;
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 //   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
 //   telemetry-cost [--rounds N] [--block N] a spawn and a journal append with and without a telemetry listener
+//   supervisor-chain [--depth N] [--width N] [--step-ms N]  all ready vs the chain's own readiness (50 services)
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
@@ -42,6 +43,7 @@ return args switch
     ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
     ["supervisor-idle", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunIdleAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
+    ["supervisor-chain", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorChain.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),
     ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),

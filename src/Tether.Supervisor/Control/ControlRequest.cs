@@ -11,11 +11,12 @@ internal sealed class ControlRequest
 {
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
 
-    private ControlRequest(string method, string path, IReadOnlyList<KeyValuePair<string, string>> query, ReadOnlyMemory<byte> body)
+    private ControlRequest(string method, string path, IReadOnlyList<KeyValuePair<string, string>> query, IReadOnlyList<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> body)
     {
         Method = method;
         Path = path;
         Query = query;
+        Headers = headers;
         Body = body;
     }
 
@@ -30,6 +31,23 @@ internal sealed class ControlRequest
 
     /// <summary>The body (empty when none was sent).</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>The headers in order, names as sent, values trimmed (bounded by the head's size limit).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>The value of the header <paramref name="name"/> (case-insensitive; the first when repeated), or null.</summary>
+    public string? Header(string name)
+    {
+        foreach (var (key, value) in Headers)
+        {
+            if (key.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Every value of the query parameter <paramref name="name"/>.</summary>
     public IEnumerable<string> Values(string name) => Query.Where(p => p.Key == name).Select(p => p.Value);
@@ -74,6 +92,7 @@ internal sealed class ControlRequest
         }
 
         var contentLength = 0L;
+        var headers = new List<KeyValuePair<string, string>>(head.Length - 1);
         foreach (var line in head.AsSpan(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -84,6 +103,7 @@ internal sealed class ControlRequest
 
             var name = line[..colon].Trim();
             var value = line[(colon + 1)..].Trim();
+            headers.Add(new(name, value));
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out contentLength))
@@ -114,7 +134,7 @@ internal sealed class ControlRequest
         var question = target.IndexOf('?', StringComparison.Ordinal);
         var path = question < 0 ? target : target[..question];
         var query = question < 0 ? [] : ParseQuery(target[(question + 1)..]);
-        return new ControlRequest(requestLine[0], path, query, body);
+        return new ControlRequest(requestLine[0], path, query, headers, body);
     }
 
     private static List<KeyValuePair<string, string>> ParseQuery(string query)

@@ -44,13 +44,31 @@ internal sealed class ControlResponse(Stream stream)
         }, cancellationToken, extraHeaders);
 
     /// <summary>Starts a 200 stream of JSON lines; follow with <see cref="WriteLineAsync"/>.</summary>
-    public async Task StartLinesAsync(CancellationToken cancellationToken)
+    public Task StartLinesAsync(CancellationToken cancellationToken) => StartStreamAsync("application/x-ndjson", cancellationToken);
+
+    /// <summary>Starts a 200 stream of <paramref name="contentType"/> that ends when the connection closes; follow with <see cref="WriteChunkAsync"/>.</summary>
+    public async Task StartStreamAsync(string contentType, CancellationToken cancellationToken)
     {
-        var head = Head(200, "application/x-ndjson", contentLength: null, extraHeaders: null);
+        var head = Head(200, contentType, contentLength: null, extraHeaders: null);
         Started = true;
         await stream.WriteAsync(head, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Writes raw bytes of a started stream and sends them at once.</summary>
+    public async Task WriteChunkAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="status"/> with a body of <paramref name="contentType"/> (a page, a stylesheet, metrics text).</summary>
+    public Task WriteContentAsync(int status, string contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, string? extraHeaders = null) =>
+        WriteAsync(status, contentType, body, extraHeaders, cancellationToken);
+
+    /// <summary>Writes a <c>303 See Other</c> to <paramref name="location"/> with <paramref name="extraHeaders"/> (a cookie).</summary>
+    public Task WriteRedirectAsync(string location, string extraHeaders, CancellationToken cancellationToken) =>
+        WriteAsync(303, "text/plain; charset=utf-8", "see other\n"u8.ToArray(), $"Location: {location}\r\n{extraHeaders}", cancellationToken);
 
     /// <summary>Writes one JSON line of a stream and sends it at once.</summary>
     public async Task WriteLineAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
@@ -81,7 +99,12 @@ internal sealed class ControlResponse(Stream stream)
             .Append("HTTP/1.1 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Reason(status)).Append("\r\n")
             .Append("Content-Type: ").Append(contentType).Append("\r\n")
             .Append("Cache-Control: no-store\r\n")
-            .Append("Connection: close\r\n");
+            .Append("Connection: close\r\n")
+            // Nothing the API serves may be framed (a restart button under another site's overlay), sniffed or leak
+            // its address (a token shown once in /?token=) as a referrer.
+            .Append("X-Content-Type-Options: nosniff\r\n")
+            .Append("X-Frame-Options: DENY\r\n")
+            .Append("Referrer-Policy: no-referrer\r\n");
         if (contentLength is { } length)
         {
             head.Append("Content-Length: ").Append(length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
@@ -99,6 +122,8 @@ internal sealed class ControlResponse(Stream stream)
     {
         200 => "OK",
         202 => "Accepted",
+        303 => "See Other",
+        401 => "Unauthorized",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",

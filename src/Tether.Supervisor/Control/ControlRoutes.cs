@@ -5,9 +5,11 @@ namespace Tether.Supervisor;
 
 /// <summary>
 /// The routes of the control API (docs/api.md) over one <see cref="ISupervisorControl"/>. Knows nothing of sockets or
-/// who is asking: the server checks the peer first, so a TCP listener with a token check reuses these routes as they are.
+/// who is asking: the server checks the peer (Unix socket) or the token (TCP, <see cref="HttpAccess"/>) first. Beyond the
+/// JSON API: the status page (<c>/</c>, <c>/assets/…</c>), its live feed (<c>/api/events</c>), the decision timeline
+/// (<c>/api/journal</c>) and <c>/metrics</c>.
 /// </summary>
-internal sealed class ControlRoutes(ISupervisorControl control)
+internal sealed class ControlRoutes(ISupervisorControl control, PageSite site)
 {
     /// <summary>The most lines one <c>GET /api/logs</c> may ask for.</summary>
     public const int MaxLines = 100_000;
@@ -47,6 +49,27 @@ internal sealed class ControlRoutes(ISupervisorControl control)
             case ["api", "logs"]:
                 Require(request, "GET");
                 await LogsAsync(request, response, writeDeadline, stopping).ConfigureAwait(false);
+                break;
+            case ["api", "events"]:
+                Require(request, "GET");
+                await new StatusEvents(control, site.Options).StreamAsync(response, writeDeadline, stopping).ConfigureAwait(false);
+                break;
+            case ["api", "journal"]:
+                Require(request, "GET");
+                await JournalTimeline.WriteAsync(control, site.Options.JournalDirectory, request, response, writeDeadline).ConfigureAwait(false);
+                break;
+            case ["metrics"]:
+                Require(request, "GET");
+                var text = SupervisorMetrics.Render(control.Status());
+                await response.WriteContentAsync(200, SupervisorMetrics.ContentType, System.Text.Encoding.UTF8.GetBytes(text), writeDeadline).ConfigureAwait(false);
+                break;
+            case [] when site.ServesPage:
+                Require(request, "GET");
+                await response.WriteContentAsync(200, "text/html; charset=utf-8", StatusPage.Render(site.Csrf), writeDeadline, StatusPage.PolicyHeader).ConfigureAwait(false);
+                break;
+            case ["assets", var asset] when site.ServesPage && StatusPage.Asset(asset) is { } found:
+                Require(request, "GET");
+                await response.WriteContentAsync(200, found.ContentType, found.Bytes, writeDeadline, StatusPage.PolicyHeader).ConfigureAwait(false);
                 break;
             case ["api", "reload"]:
                 Require(request, "POST");

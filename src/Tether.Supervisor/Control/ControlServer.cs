@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using Tether.Interop;
 
 namespace Tether.Supervisor;
 
 /// <summary>
-/// Serves the control API (docs/api.md) of one <see cref="ISupervisorControl"/> over a Unix socket: HTTP/1.1 with JSON,
-/// one request per connection, so <c>curl --unix-socket .tether/control.sock http://localhost/api/status</c> works.
+/// Serves the control API (docs/api.md) of one <see cref="ISupervisorControl"/> over a Unix socket, or over TCP with
+/// the status page and <c>/metrics</c> (<see cref="ListenHttp"/>): HTTP/1.1 with JSON, one request per connection, so
+/// <c>curl --unix-socket .tether/control.sock http://localhost/api/status</c> works.
 /// </summary>
 /// <remarks>
 /// Who may ask: the socket file is 0600 in a 0700 directory, and every connection's peer is checked with
@@ -14,7 +16,7 @@ namespace Tether.Supervisor;
 /// <see cref="ControlServerOptions.MaxConnections"/> connections (one more gets 503), a request's head and body have
 /// size limits (431, 413), and a client must send its request within <see cref="ControlServerOptions.RequestTimeout"/>
 /// (408). The routes (<see cref="ControlRoutes"/>) know nothing of the transport, so another listener (TCP with a token)
-/// adds an accept loop and its own check, not new routes.
+/// adds its own check (<see cref="HttpAccess"/>: the bearer token, the page's session and CSRF token), not new routes.
 /// </remarks>
 public sealed class ControlServer : IAsyncDisposable
 {
@@ -25,6 +27,8 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly ControlRoutes _routes;
     private readonly ControlServerOptions _options;
     private readonly uint _ownUid;
+    private readonly HttpAccess? _access;
+    private readonly string? _socketPath;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private readonly Task _acceptLoop;
@@ -32,19 +36,32 @@ public sealed class ControlServer : IAsyncDisposable
     private long _refusedConnections;
     private long _rejectedRequests;
     private long _forbidden;
+    private long _unauthorized;
 
-    private ControlServer(Socket listener, string socketPath, ISupervisorControl control, ControlServerOptions options)
+    private ControlServer(Socket listener, string? socketPath, ISupervisorControl control, ControlServerOptions options, HttpAccess? access)
     {
         _listener = listener;
-        SocketPath = socketPath;
-        _routes = new ControlRoutes(control);
+        _socketPath = socketPath;
+        HttpEndpoint = socketPath is null ? (IPEndPoint)listener.LocalEndPoint! : null;
+        _access = access;
+        _routes = new ControlRoutes(control, new PageSite(options, access?.Csrf ?? "", ServesPage: access is not null));
         _options = options;
         _ownUid = Libc.geteuid();
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The socket the server listens on.</summary>
-    public string SocketPath { get; }
+    /// <summary>The Unix socket the server listens on.</summary>
+    /// <exception cref="InvalidOperationException">The server listens on TCP (see <see cref="HttpEndpoint"/>).</exception>
+    public string SocketPath => _socketPath ?? throw new InvalidOperationException("This control server listens on TCP, not a Unix socket: see HttpEndpoint.");
+
+    /// <summary>The TCP address and port actually bound (the port the OS chose for port 0), or null for a Unix socket.</summary>
+    public IPEndPoint? HttpEndpoint { get; }
+
+    /// <summary>Whether TCP requests must carry the bearer token (or the page session it opens).</summary>
+    public bool RequiresToken => _access?.RequiresToken ?? false;
+
+    /// <summary>TCP requests refused for a missing or wrong token (401), a foreign host or origin, or a missing CSRF token (403).</summary>
+    public long UnauthorizedRequests => Interlocked.Read(ref _unauthorized);
 
     /// <summary>Connections answered 503 because <see cref="ControlServerOptions.MaxConnections"/> were being served.</summary>
     public long RefusedConnections => Interlocked.Read(ref _refusedConnections);
@@ -90,7 +107,47 @@ public sealed class ControlServer : IAsyncDisposable
             throw new IOException($"Cannot listen on the control socket {socketPath}: {ex.Message}", ex);
         }
 
-        return new ControlServer(listener, socketPath, control, options ?? new ControlServerOptions());
+        return new ControlServer(listener, socketPath, control, options ?? new ControlServerOptions(), access: null);
+    }
+
+    /// <summary>
+    /// Listens on TCP at <paramref name="endpoint"/> and serves the same API, the status page (<c>/</c>) and
+    /// <c>/metrics</c> until disposed. Off loopback <paramref name="token"/> is required; on loopback it is enforced when
+    /// given (docs/api.md, "Security").
+    /// </summary>
+    /// <param name="control">The supervisor to serve.</param>
+    /// <param name="endpoint">Where to listen; port 0 picks a free port (see <see cref="HttpEndpoint"/>).</param>
+    /// <param name="token">The bearer token clients must show, or null (loopback only).</param>
+    /// <param name="options">The bounds; null for the defaults.</param>
+    /// <exception cref="ArgumentException">A non-loopback address without a token, or an empty token.</exception>
+    /// <exception cref="IOException">The address cannot be bound (the message says which and why).</exception>
+    public static ControlServer ListenHttp(ISupervisorControl control, IPEndPoint endpoint, string? token, ControlServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (token is not null && token.Trim().Length == 0)
+        {
+            throw new ArgumentException("The token is empty: give a non-empty one, or none to have one generated.", nameof(token));
+        }
+
+        if (token is null && !HttpAccess.IsLoopback(endpoint.Address))
+        {
+            throw new ArgumentException($"Serving the control API on {endpoint}, which is not a loopback address, needs a token: anyone who can reach it could stop your services.", nameof(token));
+        }
+
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endpoint);
+            listener.Listen(64);
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new IOException($"Cannot listen on {endpoint}: {ex.Message}", ex);
+        }
+
+        return new ControlServer(listener, socketPath: null, control, options ?? new ControlServerOptions(), new HttpAccess(token));
     }
 
     /// <summary>Stops accepting, ends every connection (followed log streams included), and removes the socket file.</summary>
@@ -107,7 +164,10 @@ public sealed class ControlServer : IAsyncDisposable
         await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
         try
         {
-            File.Delete(SocketPath);
+            if (_socketPath is not null)
+            {
+                File.Delete(_socketPath);
+            }
         }
         catch (IOException)
         {
@@ -160,7 +220,7 @@ public sealed class ControlServer : IAsyncDisposable
     {
         try
         {
-            if (!Allowed(client))
+            if (_access is null && !Allowed(client))
             {
                 Interlocked.Increment(ref _forbidden);
                 await AnswerErrorAsync(client, new ControlError(403, "forbidden", "only the user who started the supervisor may control it")).ConfigureAwait(false);
@@ -174,16 +234,33 @@ public sealed class ControlServer : IAsyncDisposable
             try
             {
                 var request = await ControlRequest.ReadAsync(stream, _options, bounded.Token).ConfigureAwait(false);
+                if (Admit(request))
+                {
+                    // A browser showed the token in the address: give it the session and take the token out of the address bar.
+                    await response.WriteRedirectAsync("/", _access!.SessionCookieHeader(), bounded.Token).ConfigureAwait(false);
+                    return;
+                }
+
                 await _routes.HandleAsync(request, response, bounded.Token, _stop.Token).ConfigureAwait(false);
             }
             catch (ControlError error) when (!response.Started)
             {
-                if (error.Status is not (404 or 409 or 422))
+                if (error.Status is 401 or 403)
+                {
+                    Interlocked.Increment(ref _unauthorized);
+                }
+                else if (error.Status is not (404 or 409 or 422))
                 {
                     Interlocked.Increment(ref _rejectedRequests);
                 }
 
-                await response.WriteErrorAsync(error.Status, error.Code, error.Message, bounded.Token, error.Status == 405 ? "Allow: GET, POST\r\n" : null).ConfigureAwait(false);
+                var extra = error.Status switch
+                {
+                    405 => "Allow: GET, POST\r\n",
+                    401 => "WWW-Authenticate: Bearer realm=\"tether\"\r\n",
+                    _ => null,
+                };
+                await response.WriteErrorAsync(error.Status, error.Code, error.Message, bounded.Token, extra).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !response.Started && !_stop.IsCancellationRequested)
             {
@@ -207,6 +284,9 @@ public sealed class ControlServer : IAsyncDisposable
             client.Dispose();
         }
     }
+
+    /// <summary>TCP only: checks the request's credentials (throws 401/403); true when it opens a page session.</summary>
+    private bool Admit(ControlRequest request) => _access is not null && _access.Check(request);
 
     private bool Allowed(Socket client)
     {

@@ -19,6 +19,15 @@ public sealed record ControlServerOptions
     /// <summary>How long a client may take to send its whole request, and to take a response that is not a stream (default 10 s); then 408.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The clock the request timeout runs on.</summary>
+    /// <summary>The clock the request timeout and the event stream's checks run on.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The supervisor's journal (<c>.tether/journal</c>), which <c>GET /api/journal</c> reads; null when there is none.</summary>
+    public string? JournalDirectory { get; init; }
+
+    /// <summary>How often <c>GET /api/events</c> looks for a change to send (default 250 ms, so a page shows it within a second).</summary>
+    public TimeSpan EventPeriod { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long <c>GET /api/events</c> stays silent before it sends a keep-alive comment (default 15 s).</summary>
+    public TimeSpan EventKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
 }

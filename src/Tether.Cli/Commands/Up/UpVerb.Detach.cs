@@ -10,7 +10,7 @@ internal sealed partial class UpVerb
     /// <summary>How long a supervisor started in the background may take to answer on its socket.</summary>
     private static readonly TimeSpan DetachedStartLimit = TimeSpan.FromSeconds(60);
 
-    private async Task<int> DetachAsync(ParseResult parse, ServiceSet set)
+    private async Task<int> DetachAsync(ParseResult parse, ServiceSet set, HttpRequest? http)
     {
         var socket = ControlSocket.In(set.StateDirectory);
         var client = new ControlClient(socket, TimeSpan.FromSeconds(5));
@@ -52,9 +52,9 @@ internal sealed partial class UpVerb
             arguments.Add("--notify");
         }
 
-        if (parse.GetValue(_otlp.Option) is { Length: > 0 } otlp)
+        if (http is not null)
         {
-            arguments.AddRange(["--otlp", otlp]);
+            arguments.AddRange(["--http", http.Endpoint.ToString()]);
         }
 
         AddTraceArguments(parse, arguments);
@@ -63,6 +63,18 @@ internal sealed partial class UpVerb
         try
         {
             var command = new Command(program).WithArguments(arguments).WithWorkingDirectory(set.ProjectDirectory);
+            if (http?.Token is { } token)
+            {
+                // Through the environment, never the argument list (visible to every user in ps) or the output file.
+                command = command.WithEnvironmentVariable(TokenVariable, token);
+            }
+
+            if (parse.GetValue(_otlp.Option) is { Length: > 0 } otlp)
+            {
+                // A collector URL may carry credentials: the environment too, where --otlp's own fallback reads it.
+                command = command.WithEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", otlp);
+            }
+
             detached = await ProcessRunner.Default.StartDetachedAsync(command, log, log, Interruption.StopRequested).ConfigureAwait(false);
         }
         catch (TetherException ex)
@@ -79,6 +91,12 @@ internal sealed partial class UpVerb
                 WriteLine($"Supervisor running in the background: pid {status.Pid.ToString(CultureInfo.InvariantCulture)}, {Count(set.Services.Count, "service")}.");
                 WriteLine($"  control socket  {socket}");
                 WriteLine($"  output          {log}");
+                if (http is not null)
+                {
+                    var page = $"http://{http.Endpoint}/";
+                    WriteLine($"  status page     {page}" + (http.Generated ? $"?token={http.Token}  (token: {http.Token})" : http.Token is null ? "" : "  (bearer token required)"));
+                }
+
                 WriteLine("  see it with 'tether status' and 'tether logs'; stop it with 'tether down'.");
                 return ExitCodes.Success;
             }

@@ -5,11 +5,12 @@ namespace Tether.Cli.Commands;
 /// <summary>The foreground supervisor: start, print, serve the control API, stop on Ctrl+C or <c>tether down</c>.</summary>
 internal sealed partial class UpVerb
 {
-    private async Task<int> RunAsync(ServiceSet set, ConfigSource source, bool notify, (string? File, Tether.Lab.TraceWriterOptions? Options) trace)
+    private async Task<int> RunAsync(ServiceSet set, ConfigSource source, bool notify, HttpRequest? http, (string? File, Tether.Lab.TraceWriterOptions? Options) trace)
     {
         var printer = new ServiceLines(ServiceLines.ColourFor(Console));
         var output = new Lock();
         ControlServer? server = null;
+        ControlServer? httpServer = null;
         Task? serverClosed = null;
         var options = new SupervisorOptions
         {
@@ -40,7 +41,7 @@ internal sealed partial class UpVerb
                 // released a new supervisor may bind its own socket at the same path, which ours must not remove.
                 if (decision is SupervisorDecision.ShutdownCompleted && server is { } running)
                 {
-                    serverClosed = running.DisposeAsync().AsTask();
+                    serverClosed = Task.WhenAll(running.DisposeAsync().AsTask(), httpServer?.DisposeAsync().AsTask() ?? Task.CompletedTask);
                 }
             },
         };
@@ -72,8 +73,16 @@ internal sealed partial class UpVerb
                 return Fail("up: " + ex.Message);
             }
 
+            if (http is not null && (httpServer = ListenHttp(supervisor, set, http)) is null)
+            {
+                await supervisor.ShutdownAsync(force: true, CancellationToken.None).ConfigureAwait(false);
+                await supervisor.Completion.ConfigureAwait(false);
+                await (serverClosed ?? server.DisposeAsync().AsTask()).ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
             var exitCode = await WaitForStopAsync(supervisor).ConfigureAwait(false);
-            await (serverClosed ?? server.DisposeAsync().AsTask()).ConfigureAwait(false);
+            await (serverClosed ?? Task.WhenAll(server.DisposeAsync().AsTask(), httpServer?.DisposeAsync().AsTask() ?? Task.CompletedTask)).ConfigureAwait(false);
             return exitCode;
         }
     }

@@ -12,7 +12,7 @@ namespace Tether.Cli.Commands;
 /// </summary>
 internal sealed partial class UpVerb : Verb
 {
-    private const string Usage = "[-f FILE] [--procfile [FILE]] [--check] [-d|--detach] [--notify] [--trace FILE]";
+    private const string Usage = "[-f FILE] [--procfile [FILE]] [--check] [-d|--detach] [--notify] [--http ADDRESS:PORT [--token TOKEN]] [--trace FILE]";
 
     private const string Notes = """
         Reads tether.yaml in the current directory (or -f FILE; --procfile reads a foreman Procfile
@@ -38,6 +38,13 @@ internal sealed partial class UpVerb : Verb
         every service is ready, and WATCHDOG=1 pings when WATCHDOG_USEC is set. As PID 1 (a container,
         'unshare --pid --fork') it also reaps orphaned zombies.
 
+        --http ADDRESS:PORT also serves the API on TCP, with a status page at / (every service, live,
+        with its log and its restarts explained, and restart/stop/start buttons) and Prometheus metrics
+        at /metrics. On loopback (127.0.0.1, [::1]) it is open to browsers on this machine; anywhere else
+        a bearer token is required: give it with TETHER_TOKEN (or --token), or one is generated and
+        printed once with the address to open. With a token, scripts send 'Authorization: Bearer TOKEN';
+        the page's buttons work only from the page itself (docs/api.md, "Security").
+
         --trace FILE records every input of the supervisor's engine (starts, exits, probe verdicts,
         ticks, commands, reloads), about 10 bytes each, rotated at --trace-max-size keeping --trace-keep
         older files; no environment value, command or probe URL is written. 'tether trace replay FILE'
@@ -53,6 +60,8 @@ internal sealed partial class UpVerb : Verb
           tether up -d && tether status
           tether up -f deploy/tether.yaml --check
           tether up --procfile
+          tether up --http 127.0.0.1:7070
+          TETHER_TOKEN=$(cat ~/.tether-token) tether up -d --http 0.0.0.0:7070
           tether up --trace .tether/up.trace
 
         """;
@@ -72,6 +81,8 @@ internal sealed partial class UpVerb : Verb
         Add(_check);
         Add(_detach);
         Add(_notify);
+        Add(_http);
+        Add(_token);
         Add(_otlp.Option);
         Add(_trace);
         Add(_traceMaxSize);
@@ -104,10 +115,11 @@ internal sealed partial class UpVerb : Verb
             return parse.GetValue(_check) ? ExitCodes.Usage : ExitCodes.Failure;
         }
 
+        var http = Http(parse);
         var trace = TraceSettings(parse);
         return parse.GetValue(_detach)
-            ? await DetachAsync(parse, set).ConfigureAwait(false)
-            : await RunAsync(set, source, parse.GetValue(_notify), trace).ConfigureAwait(false);
+            ? await DetachAsync(parse, set, http).ConfigureAwait(false)
+            : await RunAsync(set, source, parse.GetValue(_notify), http, trace).ConfigureAwait(false);
     }
 
     /// <summary>--check: every problem this host has with a valid file, or a one-line summary.</summary>
