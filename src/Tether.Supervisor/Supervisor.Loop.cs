@@ -75,6 +75,14 @@ public sealed partial class Supervisor
         _journal.Record(input);
         _decisions.Clear();
         _engine.Handle(input, _decisions);
+        if (_trace is not null)
+        {
+            // Under a gate only because closing (possibly from DisposeAsync) disposes the recorder; the loop is its one writer.
+            lock (_traceGate)
+            {
+                _trace?.Record(input, _decisions);
+            }
+        }
 
         // The status first: whoever hears of a decision (READY=1, OnDecision) sees the state it led to.
         Volatile.Write(ref _status, _engine.Status());

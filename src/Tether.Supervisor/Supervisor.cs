@@ -52,6 +52,8 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
     private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly Lock _closeGate = new();
+    private readonly Lock _traceGate = new();
+    private SupervisorTraceRecorder? _trace;
     private HeartbeatMonitor? _heartbeats;
     private ServiceSet _services;
     private IReadOnlyList<InstanceStatus> _status = [];
@@ -60,8 +62,9 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
     private volatile bool _shuttingDown;
     private bool _stopped;
 
-    private Supervisor(SupervisorOptions options, SupervisorLock directoryLock, SupervisorJournal journal, ulong seed)
+    private Supervisor(SupervisorOptions options, SupervisorLock directoryLock, SupervisorJournal journal, ulong seed, SupervisorTraceRecorder? trace)
     {
+        _trace = trace;
         _options = options;
         _time = options.TimeProvider;
         _startTimestamp = _time.GetTimestamp();
@@ -90,6 +93,9 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
     /// <summary>The seed of the engine's random source (given, or drawn and journaled), so a run's jitter can be replayed.</summary>
     public ulong Seed => _seed;
 
+    /// <summary>The recording of the engine's inputs when <see cref="SupervisorOptions.TraceFile"/> is set; null otherwise or once closed.</summary>
+    public SupervisorTraceRecorder? TraceRecorder => _trace;
+
     /// <summary>The engine's time: how long the supervisor has run, on its clock.</summary>
     private TimeSpan Now => _time.GetElapsedTime(_startTimestamp);
 
@@ -98,7 +104,8 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
     /// decides). Returns once the supervisor runs; the services start in the background.
     /// </summary>
     /// <exception cref="SupervisorAlreadyRunningException">Another supervisor runs for this project directory.</exception>
-    /// <exception cref="IOException">The state directory, its lock or its journal cannot be created or opened.</exception>
+    /// <exception cref="IOException">The state directory, its lock, its journal or the trace file cannot be created or opened.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A trace option is out of range.</exception>
     public static async Task<Supervisor> StartAsync(SupervisorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -127,8 +134,24 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
         // The seed only spreads restart jitter; it needs no cryptographic strength, and the shared Random (seeded by
         // the OS) spares the supervisor loading OpenSSL (about 3.4 MB of resident memory) just to draw it.
         var seed = options.Seed ?? (ulong)Random.Shared.NextInt64();
+        SupervisorTraceRecorder? trace = null;
+        if (options.TraceFile is { } traceFile)
+        {
+            try
+            {
+                trace = SupervisorTraceRecorder.Create(traceFile, options.Services, seed, options.TraceOptions);
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException)
+            {
+                // Nothing started yet: the journal and the lock are released before the caller hears why.
+                await journal.DisposeAsync().ConfigureAwait(false);
+                directoryLock.Dispose();
+                throw;
+            }
+        }
+
         journal.RecordStarted(options.Services, seed);
-        var supervisor = new Supervisor(options, directoryLock, journal, seed);
+        var supervisor = new Supervisor(options, directoryLock, journal, seed, trace);
         try
         {
             // The first input, on the caller's thread before the loop exists: when this returns, the status lists
@@ -214,6 +237,12 @@ public sealed partial class Supervisor : ISupervisorControl, IAsyncDisposable
         }
 
         await _journal.DisposeAsync().ConfigureAwait(false);
+        lock (_traceGate)
+        {
+            _trace?.Dispose();
+            _trace = null;
+        }
+
         _probes.Dispose();
         _reaper.Dispose();
         _lock.Dispose();

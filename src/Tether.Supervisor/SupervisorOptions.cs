@@ -30,6 +30,12 @@ public sealed record SupervisorOptions
     /// <summary>Called with every decision of the engine, in order, on the supervisor's loop (journal-bound facts included); may be null.</summary>
     public Action<SupervisorDecision>? OnDecision { get; init; }
 
+    /// <summary>A trace file that records every input of the engine, for replay and explanation (docs/formats/trace.md); null for none.</summary>
+    public string? TraceFile { get; init; }
+
+    /// <summary>The trace's rotation, size cap and chunking; null for <see cref="SupervisorTraceRecorder.DefaultOptions"/>.</summary>
+    public Tether.Lab.TraceWriterOptions? TraceOptions { get; init; }
+
     /// <summary>Lines kept in memory per service for <c>tether logs</c>.</summary>
     public int LogRingLines { get; init; } = 1000;
 }

@@ -176,7 +176,7 @@ public sealed class TraceCommandSpecs : IDisposable
 
     [Theory]
     [InlineData(new[] { "lab", "run", "--engine", "watch", "--seeds", "9..1" }, "--seeds: '9..1' is not a seed range: write A..B with A ≤ B, such as 1..1000, or one seed, such as 42.")]
-    [InlineData(new[] { "lab", "run", "--engine", "supervisor", "--seeds", "1..2" }, "--engine: 'supervisor' is not an engine the lab simulates: write watch.")]
+    [InlineData(new[] { "lab", "run", "--engine", "journal", "--seeds", "1..2" }, "--engine: 'journal' is not an engine the lab simulates: write watch or supervisor.")]
     [InlineData(new[] { "lab", "run", "--engine", "watch", "--seeds", "1..2", "--chaos", "wild" }, "--chaos: 'wild' is not a level: write none, light or heavy.")]
     [InlineData(new[] { "trace", "export", "x.trace" }, "trace export: say the format: --ndjson (the one export format), as in 'tether trace export watch.trace --ndjson'.")]
     [InlineData(new[] { "watch", "--socket", "/tmp/w.sock", "--trace-keep", "2" }, "--trace-keep: it configures the trace, so it needs --trace FILE as well.")]

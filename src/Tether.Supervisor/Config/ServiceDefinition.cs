@@ -10,8 +10,6 @@ namespace Tether.Supervisor;
 /// </summary>
 public sealed record ServiceDefinition
 {
-    private string? _fingerprint;
-
     /// <summary>The service's name: letters, digits, <c>-</c>, <c>_</c> and <c>.</c>, starting with a letter or digit.</summary>
     public required string Name { get; init; }
 
@@ -78,7 +76,11 @@ public sealed record ServiceDefinition
     /// A canonical text of every setting that changes how the service runs (not <see cref="Replicas"/>, which a reload
     /// applies by scaling): a reload restarts exactly the services whose fingerprint changed.
     /// </summary>
-    public string Fingerprint => _fingerprint ??= BuildFingerprint(this);
+    /// <remarks>
+    /// Built on each call, never cached in a field: <c>with</c> copies fields, so a cached text would outlive the change
+    /// it describes (and make equal definitions unequal). It is read only when a set is compared or traced.
+    /// </remarks>
+    public string Fingerprint => BuildFingerprint(this);
 
     private static string BuildFingerprint(ServiceDefinition service)
     {

@@ -28,7 +28,8 @@ public sealed partial class SupervisorEngine
                     continue;
                 }
 
-                if (DependenciesMet(instance.Definition, out var waitingFor))
+                var plantedSkip = PlantedBug == SupervisorPlantedBug.DependencyIgnoredOnRestart && instance.State == ServiceState.Restarting;
+                if (DependenciesMet(instance.Definition, out var waitingFor) || plantedSkip)
                 {
                     if (instance.State == ServiceState.Failed)
                     {

@@ -35,6 +35,12 @@ public sealed partial class SupervisorEngine
     private bool _shutdownCompleted;
     private bool _allReady;
 
+    /// <summary>
+    /// A known bug to build the engine with, so the lab's specs can show the simulator finds it; never set outside
+    /// them. <see cref="SupervisorPlantedBug.None"/> is the engine as shipped.
+    /// </summary>
+    internal SupervisorPlantedBug PlantedBug { get; init; }
+
     /// <summary>The engine's time: the latest input time seen (it never goes backwards).</summary>
     public TimeSpan Now { get; private set; }
 

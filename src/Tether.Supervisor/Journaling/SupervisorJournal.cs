@@ -205,7 +205,7 @@ internal sealed class SupervisorJournal : IAsyncDisposable
     private static string Redact(string text) => RedactionPolicy.Default.Redact(text);
 
     /// <summary><c>LivenessFailed</c> → <c>liveness_failed</c>: enum names as the journal's snake_case words.</summary>
-    private static string Words(string name)
+    internal static string Words(string name)
     {
         var words = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)

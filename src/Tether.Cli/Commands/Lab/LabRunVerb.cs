@@ -4,7 +4,7 @@ using Tether.Lab;
 
 namespace Tether.Cli.Commands;
 
-/// <summary><c>tether lab run --engine watch --seeds A..B [--events N] [--chaos none|light|heavy] [--out DIR] [--json]</c>.</summary>
+/// <summary><c>tether lab run --engine watch|supervisor --seeds A..B [--events N] [--chaos none|light|heavy] [--out DIR] [--json]</c>.</summary>
 internal sealed class LabRunVerb : Verb
 {
     private const string Notes = """
@@ -12,7 +12,13 @@ internal sealed class LabRunVerb : Verb
         engine's invariants are checked after each one. For the watcher they are: never recover a live agent
         (one that beat within the threshold); never recover one process twice within the debounce window; at
         most one recovery per stall; the agent table, the in-flight table and the debounce ledger within their
-        bounds. Seeds run in parallel on every core.
+        bounds. For the supervisor (a database, a one-shot migration, two api replicas and a worker that
+        crash, fail to start, hang in stop, flap their probes and storm, with operator commands, reloads and
+        a shutdown at awkward moments and clocks running back): a dependency meets its condition before a
+        dependent starts, restarts too; no more restarts within the start limit's interval than its burst; a
+        shutdown signals a service only once its dependents' trees ended (unless forced); one instance never
+        has two runs alive; the instance table within the replicas asked for. A run ends early once its
+        shutdown finished. Seeds run in parallel on every core.
 
         On a broken invariant it stops and prints the seed, what broke after which input, the one command that
         reproduces it, and where the failing inputs, shrunk by delta debugging to a small trace, were written
@@ -24,10 +30,11 @@ internal sealed class LabRunVerb : Verb
         Examples:
           tether lab run --engine watch --seeds 1..1000
           tether lab run --engine watch --seeds 42..42 --chaos heavy --out /tmp/lab
+          tether lab run --engine supervisor --seeds 1..500 --chaos heavy
 
         """;
 
-    private readonly Option<string> _engine = new("--engine") { HelpName = "ENGINE", Description = "The engine to simulate: watch.", Required = true };
+    private readonly Option<string> _engine = new("--engine") { HelpName = "ENGINE", Description = "The engine to simulate: watch or supervisor.", Required = true };
     private readonly Option<string> _seeds = new("--seeds") { HelpName = "A..B", Description = "The seeds to run, such as 1..1000 (or one seed, such as 42).", Required = true };
     private readonly Option<string> _events = new("--events") { HelpName = "N", Description = "Inputs per seed [default: 10000]." };
     private readonly Option<string> _chaos = new("--chaos") { HelpName = "LEVEL", Description = "How hostile the world is: none, light or heavy [default: light]." };
@@ -35,7 +42,7 @@ internal sealed class LabRunVerb : Verb
     private readonly Option<bool> _json;
 
     public LabRunVerb(VerbContext context)
-        : base(context, "run", "Run seeded simulations of an engine, checking its invariants after every input.", "--engine watch --seeds A..B [--events N] [--chaos none|light|heavy] [--out DIR] [--json]", Notes)
+        : base(context, "run", "Run seeded simulations of an engine, checking its invariants after every input.", "--engine watch|supervisor --seeds A..B [--events N] [--chaos none|light|heavy] [--out DIR] [--json]", Notes)
     {
         Add(_engine);
         Add(_seeds);

@@ -1,4 +1,5 @@
 using Tether.Lab;
+using Tether.Supervisor;
 using Tether.Watch;
 
 namespace Tether.Cli.Commands;
@@ -7,12 +8,13 @@ namespace Tether.Cli.Commands;
 internal static class TraceEngines
 {
     /// <summary>The kinds known, for messages.</summary>
-    public const string Known = "watch";
+    public const string Known = "watch, supervisor";
 
     /// <summary>The engine that reads traces of <paramref name="kind"/>, or null.</summary>
     public static IEngineTrace? For(string kind) => kind switch
     {
         WatchTrace.EngineKind => new WatchTrace(),
+        SupervisorTrace.EngineKind => new SupervisorTrace(),
         _ => null,
     };
 }

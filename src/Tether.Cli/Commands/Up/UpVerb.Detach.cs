@@ -57,6 +57,8 @@ internal sealed partial class UpVerb
             arguments.AddRange(["--http", http.Endpoint.ToString()]);
         }
 
+        AddTraceArguments(parse, arguments);
+
         DetachedProcess detached;
         try
         {

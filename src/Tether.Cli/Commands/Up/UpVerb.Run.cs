@@ -5,7 +5,7 @@ namespace Tether.Cli.Commands;
 /// <summary>The foreground supervisor: start, print, serve the control API, stop on Ctrl+C or <c>tether down</c>.</summary>
 internal sealed partial class UpVerb
 {
-    private async Task<int> RunAsync(ServiceSet set, ConfigSource source, bool notify, HttpRequest? http)
+    private async Task<int> RunAsync(ServiceSet set, ConfigSource source, bool notify, HttpRequest? http, (string? File, Tether.Lab.TraceWriterOptions? Options) trace)
     {
         var printer = new ServiceLines(ServiceLines.ColourFor(Console));
         var output = new Lock();
@@ -16,6 +16,8 @@ internal sealed partial class UpVerb
         {
             Services = set,
             Reread = source.Load,
+            TraceFile = trace.File,
+            TraceOptions = trace.Options,
             Notify = notify || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")),
             OnLine = line =>
             {

@@ -6,13 +6,13 @@ using Tether.Supervisor;
 namespace Tether.Cli.Commands;
 
 /// <summary>
-/// <c>tether up [-f FILE] [--procfile [FILE]] [--check] [-d] [--notify] [--otlp URL]</c>: runs the project's services from its
+/// <c>tether up [-f FILE] [--procfile [FILE]] [--check] [-d] [--notify] [--otlp URL] [--trace FILE]</c>: runs the project's services from its
 /// tether.yaml (or Procfile) until Ctrl+C, SIGTERM or <c>tether down</c>, and serves the control API on
 /// <c>.tether/control.sock</c>; or checks the file; or starts itself in the background.
 /// </summary>
 internal sealed partial class UpVerb : Verb
 {
-    private const string Usage = "[-f FILE] [--procfile [FILE]] [--check] [-d|--detach] [--notify] [--http ADDRESS:PORT [--token TOKEN]]";
+    private const string Usage = "[-f FILE] [--procfile [FILE]] [--check] [-d|--detach] [--notify] [--http ADDRESS:PORT [--token TOKEN]] [--trace FILE]";
 
     private const string Notes = """
         Reads tether.yaml in the current directory (or -f FILE; --procfile reads a foreman Procfile
@@ -45,6 +45,12 @@ internal sealed partial class UpVerb : Verb
         printed once with the address to open. With a token, scripts send 'Authorization: Bearer TOKEN';
         the page's buttons work only from the page itself (docs/api.md, "Security").
 
+        --trace FILE records every input of the supervisor's engine (starts, exits, probe verdicts,
+        ticks, commands, reloads), about 10 bytes each, rotated at --trace-max-size keeping --trace-keep
+        older files; no environment value, command or probe URL is written. 'tether trace replay FILE'
+        re-runs the engine over it, 'tether trace explain FILE --service web' tells why web was
+        restarted, stopped or given up (docs/formats/trace.md).
+
         Exit codes: 0 stopped cleanly (or the file is valid, with --check; or started, with -d); 1 the file
         is invalid, another supervisor runs here, or the supervisor failed; 2 a usage error, or an invalid
         file with --check.
@@ -56,6 +62,7 @@ internal sealed partial class UpVerb : Verb
           tether up --procfile
           tether up --http 127.0.0.1:7070
           TETHER_TOKEN=$(cat ~/.tether-token) tether up -d --http 0.0.0.0:7070
+          tether up --trace .tether/up.trace
 
         """;
 
@@ -77,6 +84,9 @@ internal sealed partial class UpVerb : Verb
         Add(_http);
         Add(_token);
         Add(_otlp.Option);
+        Add(_trace);
+        Add(_traceMaxSize);
+        Add(_traceKeep);
         SetAction((parse, _) => _otlp.ExportWhileAsync(parse, "up", () => ExecuteAsync(parse)));
     }
 
@@ -106,9 +116,10 @@ internal sealed partial class UpVerb : Verb
         }
 
         var http = Http(parse);
+        var trace = TraceSettings(parse);
         return parse.GetValue(_detach)
             ? await DetachAsync(parse, set, http).ConfigureAwait(false)
-            : await RunAsync(set, source, parse.GetValue(_notify), http).ConfigureAwait(false);
+            : await RunAsync(set, source, parse.GetValue(_notify), http, trace).ConfigureAwait(false);
     }
 
     /// <summary>--check: every problem this host has with a valid file, or a one-line summary.</summary>
