@@ -77,6 +77,49 @@ public sealed class HostedServiceSpecs
         Assert.Contains(records, r => r.Type == "test.hosted" && r.Seq == seq);
     }
 
+    [Fact]
+    public async Task A_hosted_watcher_listens_while_the_host_runs_logs_a_stall_and_stops_with_the_host()
+    {
+        // Arrange
+        var logs = new FakeLogCollector();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs));
+        builder.Services.AddTetherWatcher(_ => new Watch.WatcherOptions
+        {
+            Udp = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
+            Engine = new Watch.WatchOptions { Threshold = TimeSpan.FromMilliseconds(300) },
+            SystemdNotify = false,
+        });
+        using var host = builder.Build();
+        var hosted = host.Services.GetRequiredService<HostedWatcher>();
+
+        // Act
+        Assert.Throws<InvalidOperationException>(() => hosted.Watcher);
+        await host.StartAsync().Soon();
+        var endpoint = Assert.Single(hosted.Watcher.Endpoints);
+        var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        using (var client = Watch.HeartbeatClient.ConnectUdp("127.0.0.1", port))
+        {
+            client.Beat(); // one beat, then silence past the threshold
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!logs.GetSnapshot().Any(r => r.Id.Name == "StallDetected") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await host.StopAsync().Soon();
+
+        // Assert
+        var records = logs.GetSnapshot();
+        var started = Assert.Single(records, r => r.Id.Name == "WatcherStarted");
+        Assert.Equal(TetherLogCategories.Watch, started.Category);
+        var stall = Assert.Single(records, r => r.Id.Name == "StallDetected");
+        Assert.Equal(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), stall.GetStructuredStateValue("Pid"));
+        Assert.Single(records, r => r.Id.Name == "WatcherStopped");
+    }
+
     private static bool Alive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
 
