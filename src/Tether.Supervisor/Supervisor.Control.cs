@@ -12,18 +12,23 @@ public sealed partial class Supervisor
     {
         var services = Services;
         var dropped = new Dictionary<string, long>(StringComparer.Ordinal);
+        var written = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (name, log) in _logs)
         {
             if (log.DroppedLines is > 0 and var count)
             {
                 dropped[name] = count;
             }
+
+            written[name] = log.WrittenBytes;
         }
 
         return new SupervisorStatus(services.ProjectDirectory, services.SourcePath, Environment.ProcessId, _startedAt, Now, _shuttingDown,
             Volatile.Read(ref _status))
         {
             DroppedLogLines = dropped,
+            LogBytes = written,
+            Counts = _counter.Snapshot(),
         };
     }
 

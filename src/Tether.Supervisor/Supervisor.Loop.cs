@@ -8,6 +8,7 @@ public sealed partial class Supervisor
 
     /// <summary>Spans and metrics of the decisions (see <see cref="SupervisorTelemetry"/>); made by the loop on its first decision.</summary>
     private SupervisorTelemetry? _telemetry;
+    private readonly SupervisorCounter _counter = new();
 
     /// <summary>Queues an input for the loop (stamped when the loop takes it). False once the loop stopped.</summary>
     private bool Post(SupervisorInput input, TaskCompletionSource? handled = null) => _inputs.Writer.TryWrite(new Envelope(input, handled));
@@ -73,6 +74,7 @@ public sealed partial class Supervisor
         }
 
         _journal.Record(input);
+        _counter.Observe(input);
         _decisions.Clear();
         _engine.Handle(input, _decisions);
         if (_trace is not null)
@@ -121,6 +123,7 @@ public sealed partial class Supervisor
         }
 
         (_telemetry ??= new SupervisorTelemetry(_time)).Observe(decision);
+        _counter.Observe(decision);
         _options.OnDecision?.Invoke(decision);
     }
 

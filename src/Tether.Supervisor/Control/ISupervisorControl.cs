@@ -56,6 +56,12 @@ public sealed record SupervisorStatus(
     /// (a full disk) — by service name; services that lost none are absent. The services kept running either way.
     /// </summary>
     public IReadOnlyDictionary<string, long> DroppedLogLines { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Bytes each service wrote to its log files since the supervisor started, by service name.</summary>
+    public IReadOnlyDictionary<string, long> LogBytes { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Totals since the supervisor started: restarts by reason, probe verdicts and check durations.</summary>
+    public SupervisorCounts Counts { get; init; } = SupervisorCounts.Empty;
 }
 
 /// <summary>One line of a service's output as the supervisor keeps it.</summary>

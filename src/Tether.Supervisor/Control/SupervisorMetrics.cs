@@ -7,7 +7,9 @@ namespace Tether.Supervisor;
 /// <see cref="PrometheusWriter"/> as the watcher's endpoint. Per instance (labels <c>service</c>, <c>instance</c>):
 /// <c>tether_service_up</c>, <c>tether_service_state{state}</c> (every state present, 1 for the current one),
 /// <c>tether_service_health{health}</c>, <c>tether_service_restarts_total</c>, <c>tether_service_uptime_seconds</c>;
-/// per service <c>tether_service_log_dropped_lines_total</c>; and the supervisor's own
+/// per service <c>tether_service_log_dropped_lines_total</c>, <c>tether_service_log_bytes_total</c>,
+/// <c>tether_service_restarts_by_reason_total{reason}</c>, <c>tether_probe_results_total{probe,result}</c> and
+/// <c>tether_probe_duration_seconds</c> (a summary: <c>_sum</c> and <c>_count</c> of polled checks); and the supervisor's own
 /// <c>process_resident_memory_bytes</c>, <c>process_cpu_seconds_total</c> and <c>process_start_time_seconds</c>.
 /// </summary>
 internal static class SupervisorMetrics
@@ -62,6 +64,32 @@ internal static class SupervisorMetrics
         foreach (var service in status.Instances.Select(i => i.Id.Service).Distinct(StringComparer.Ordinal))
         {
             text.Sample("tether_service_log_dropped_lines_total", status.DroppedLogLines.GetValueOrDefault(service), ("service", service));
+        }
+
+        text.Family("tether_service_log_bytes_total", "counter", "Bytes of the service's output written to its log files.");
+        foreach (var service in status.Instances.Select(i => i.Id.Service).Distinct(StringComparer.Ordinal))
+        {
+            text.Sample("tether_service_log_bytes_total", status.LogBytes.GetValueOrDefault(service), ("service", service));
+        }
+
+        var counts = status.Counts;
+        text.Family("tether_service_restarts_by_reason_total", "counter", "Restarts the supervisor scheduled, by service and why: exit, signal, out_of_memory, liveness_failed, start_failed.");
+        foreach (var ((service, reason), count) in counts.Restarts.OrderBy(p => p.Key.Service, StringComparer.Ordinal).ThenBy(p => p.Key.Reason, StringComparer.Ordinal))
+        {
+            text.Sample("tether_service_restarts_by_reason_total", count, ("service", service), ("reason", reason));
+        }
+
+        text.Family("tether_probe_results_total", "counter", "Probe verdicts, by service, probe (readiness or liveness) and result (pass or fail).");
+        foreach (var ((service, role, result), count) in counts.ProbeResults.OrderBy(p => p.Key.Service, StringComparer.Ordinal).ThenBy(p => p.Key.Role, StringComparer.Ordinal).ThenBy(p => p.Key.Result, StringComparer.Ordinal))
+        {
+            text.Sample("tether_probe_results_total", count, ("service", service), ("probe", role), ("result", result));
+        }
+
+        text.Family("tether_probe_duration_seconds", "summary", "How long polled checks (exec, http, tcp) took, from the supervisor asking to its answer.");
+        foreach (var ((service, role), (count, total)) in counts.ProbeDurations.OrderBy(p => p.Key.Service, StringComparer.Ordinal).ThenBy(p => p.Key.Role, StringComparer.Ordinal))
+        {
+            text.Sample("tether_probe_duration_seconds_sum", Math.Round(total.TotalSeconds, 6), ("service", service), ("probe", role));
+            text.Sample("tether_probe_duration_seconds_count", count, ("service", service), ("probe", role));
         }
 
         text.Single("tether_supervisor_shutting_down", "gauge", "1 once the supervisor began stopping its services.", status.ShuttingDown ? 1 : 0);

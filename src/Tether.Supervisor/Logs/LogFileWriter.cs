@@ -37,6 +37,7 @@ internal sealed class LogFileWriter : IDisposable
     private int _bufferedLines;
     private long _droppedLines;
     private long _writtenLines;
+    private long _writtenBytes;
 
     /// <summary>Creates a writer for <c><paramref name="directory"/>/<paramref name="service"/>.log</c>; nothing is opened until the first line.</summary>
     public LogFileWriter(string directory, string service, LogPolicy policy)
@@ -57,6 +58,9 @@ internal sealed class LogFileWriter : IDisposable
 
     /// <summary>Lines written to the file.</summary>
     public long WrittenLines => Interlocked.Read(ref _writtenLines);
+
+    /// <summary>Bytes written to the file (and the files rotated away) since the supervisor started.</summary>
+    public long WrittenBytes => Interlocked.Read(ref _writtenBytes);
 
     /// <summary>Why the last write failed, or null when it has not.</summary>
     public string? LastError { get; private set; }
@@ -190,6 +194,7 @@ internal sealed class LogFileWriter : IDisposable
             DurableFile.WriteAll(_handle!, _buffer.AsSpan(0, _buffered), _length, Path);
             _length += _buffered;
             Interlocked.Add(ref _writtenLines, _bufferedLines);
+            Interlocked.Add(ref _writtenBytes, _buffered);
             LastError = null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

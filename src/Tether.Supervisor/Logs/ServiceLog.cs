@@ -77,6 +77,9 @@ internal sealed class ServiceLog : IAsyncDisposable
     /// <summary>Lines written to the file so far.</summary>
     public long WrittenLines => _file.WrittenLines;
 
+    /// <summary>Bytes written to the service's log files.</summary>
+    public long WrittenBytes => _file.WrittenBytes;
+
     /// <summary>A stream the output pump of <paramref name="source"/> copies its bytes into (the run's tee).</summary>
     public Stream Tee(LogSource source) => new LogTee(this, source);
 
