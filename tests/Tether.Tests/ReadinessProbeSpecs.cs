@@ -170,13 +170,29 @@ public sealed class ReadinessProbeSpecs
         Assert.False(process.HasExited);
     }
 
+    /// <summary>
+    /// A port nothing listens on, below the kernel's ephemeral range (32768–60999 here): a port from that range could be
+    /// handed to another spec's listener while this one waits, or be a probe's own source port.
+    /// </summary>
     private static int UnusedPort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var port = Random.Shared.Next(20_000, 32_000); ; port = port == 32_000 ? 20_000 : port + 1)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try the next one
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
     }
 
     /// <summary>Advances the virtual clock in small steps while the wait's real probes run, until it ends.</summary>

@@ -146,6 +146,13 @@ internal sealed class ProbeRunner : IDisposable
                 await socket.ConnectAsync(probe.Host, probe.Port, timeout.Token).ConfigureAwait(false);
             }
 
+            // A connection to a local port in the ephemeral range can be given that port as its source and connect to
+            // itself while nothing listens (a TCP simultaneous open): that is no service accepting connections.
+            if (socket.LocalEndPoint is { } local && local.Equals(socket.RemoteEndPoint))
+            {
+                return (false, $"cannot connect to {probe.Host}:{probe.Port}: nothing listens (the connection reached itself)");
+            }
+
             return (true, $"connected to {probe.Host}:{probe.Port}");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)

@@ -33,7 +33,13 @@ internal abstract class ReadinessProbe
             try
             {
                 await client.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-                return null;
+
+                // Nothing listens, yet the connect succeeded: a TCP connection to a local port in the ephemeral range
+                // can be given that same port as its source and connect to itself (a simultaneous open). That is not
+                // the program accepting connections.
+                return client.Client.LocalEndPoint is { } local && local.Equals(client.Client.RemoteEndPoint)
+                    ? "connected to itself (nothing listens)"
+                    : null;
             }
             catch (SocketException ex)
             {
