@@ -330,7 +330,20 @@ public sealed class ControlServerSpecs : IAsyncLifetime
         File.SetUnixFileMode(Path.GetDirectoryName(Socket)!, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(Socket, (UnixFileMode)0b110_110_110);
 
-        var (exit, output) = await RunAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-sS", "--unix-socket", Socket, "-X", "POST", "http://localhost/api/down");
+        // curl's connect as another user has been seen to fail now and then before reaching the server (exit 7,
+        // "Couldn't connect", with every mode above in place); that is not the check this spec is about, so such an
+        // attempt is made again — the server's verdict below stays exactly as strict.
+        var (exit, output) = (0, "");
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            (exit, output) = await RunAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-sS", "--unix-socket", Socket, "-X", "POST", "http://localhost/api/down");
+            if (exit != 7)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
 
         Assert.True(exit == 0, output + (await RunAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", "id; ls -ld / /tmp \"$0\" \"$0/.tether\" \"$0/.tether/control.sock\"; env | grep -i proxy", _directory)).Output);
         using var document = JsonDocument.Parse(output);
