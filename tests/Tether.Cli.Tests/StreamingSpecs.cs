@@ -6,6 +6,13 @@ namespace Tether.Cli.Tests;
 /// <summary>The program's output reaches tether's own unchanged; tether's stdin reaches the program when redirected.</summary>
 public sealed class StreamingSpecs
 {
+    /// <summary>
+    /// A shell script that says whether its stdout is the same file as its parent's (tether's) stdout. <c>$$</c> is the
+    /// shell itself even inside a command substitution, whose own stdout is a pipe of the shell's.
+    /// </summary>
+    private const string SameStdoutAsTether =
+        "if [ \"$(readlink /proc/$$/fd/1)\" = \"$(readlink /proc/$PPID/fd/1)\" ]; then echo \"tether's own stdout\"; else echo \"a stream of tether's\"; fi";
+
     [Fact]
     public async Task Stdout_and_stderr_reach_tethers_own_byte_for_byte()
     {
@@ -30,11 +37,12 @@ public sealed class StreamingSpecs
     [Fact]
     public async Task When_nothing_needs_to_see_stdout_the_program_writes_to_tethers_own_stdout_directly()
     {
-        // Tether's stdout is a pipe here; the program sees that very pipe, not a socket of tether's.
-        var result = await Tool.RunChildAsync(["run", "--", "/bin/sh", "-c", "if [ -p /dev/stdout ]; then echo pipe; else echo other; fi; printf 'no line break'"], new Dictionary<string, string?>());
+        // Tether's stdout is a pipe here; the program's stdout is that very pipe (the same file as its parent's, tether's
+        // fd 1), not a pipe of tether's.
+        var result = await Tool.RunChildAsync(["run", "--", "/bin/sh", "-c", $"{SameStdoutAsTether}; printf 'no line break'"], new Dictionary<string, string?>());
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("pipe\nno line break", result.Stdout);
+        Assert.Equal("tether's own stdout\nno line break", result.Stdout);
     }
 
     [Theory]
@@ -44,10 +52,10 @@ public sealed class StreamingSpecs
     {
         string[] options = value is null ? [option] : [option, value];
 
-        var result = await Tool.RunChildAsync(["run", .. options, "--", "/bin/sh", "-c", "if [ -S /dev/stdout ]; then echo socket; else echo other; fi"], new Dictionary<string, string?>());
+        var result = await Tool.RunChildAsync(["run", .. options, "--", "/bin/sh", "-c", SameStdoutAsTether], new Dictionary<string, string?>());
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.StartsWith("socket\n", result.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("a stream of tether's\n", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,6 +17,17 @@ public sealed class OutputCaptureSpecs
     }
 
     [Fact]
+    public async Task A_program_can_open_dev_stdout_and_dev_stderr_by_name()
+    {
+        // Scripts write to /dev/stdout and /dev/stderr by name; that open(2) works on a pipe, not on a socket.
+        var result = await ProcessRunner.Default.OutputStringAsync(Shell.Command("echo out > /dev/stdout; echo err > /dev/stderr")).Soon();
+
+        Assert.Equal("out\n", result.Stdout);
+        Assert.Equal("err\n", result.Stderr);
+        Assert.True(result.IsSuccess);
+    }
+
+    [Fact]
     public async Task A_large_output_is_captured_completely()
     {
         var result = await ProcessRunner.Default.OutputBytesAsync(Dummy.Command("spew", "8000000")).Soon();

@@ -54,6 +54,25 @@ public sealed class StreamingSpecs
     }
 
     [Fact]
+    public async Task Events_read_while_both_streams_flood_keep_every_line_of_each_stream_in_order()
+    {
+        // Arrange: far more lines than the 4096-event buffer, so lines arrive in many batches from both pumps at once.
+        await using var process = await ProcessRunner.Default.StartAsync(Dummy.Command("lines", "10000", "--both"));
+
+        // Act
+        var events = await process.Events().ToListAsync().AsTask().Soon();
+
+        // Assert
+        var expected = Enumerable.Range(1, 10_000).Select(i => $"line {i}");
+        Assert.Equal(expected, events.OfType<ProcessEvent.StdoutLine>().Select(e => e.Text));
+        Assert.Equal(expected, events.OfType<ProcessEvent.StderrLine>().Select(e => e.Text));
+        Assert.IsType<ProcessEvent.Started>(events[0]);
+        Assert.IsType<ProcessEvent.Exited>(events[^1]);
+        Assert.Equal(20_002, events.Count);
+        Assert.Equal(0, process.DroppedEvents);
+    }
+
+    [Fact]
     public async Task A_line_stream_can_be_taken_only_once()
     {
         await using var process = await ProcessRunner.Default.StartAsync(Shell.Command("echo hi"));

@@ -66,7 +66,7 @@ internal sealed class LineRouter
     /// <summary>
     /// Keeps <paramref name="read"/> bytes of <paramref name="buffer"/> unsplit while nobody wants the lines of
     /// <paramref name="which"/> stream (the buffer may be kept and a fresh one handed back); false when the lines are
-    /// wanted and the caller must split the bytes and <see cref="AddAsync"/> each line.
+    /// wanted and the caller must split the bytes and add the lines (<see cref="AddLinesAsync"/>).
     /// </summary>
     public bool KeepUnsplit(OutputStreams which, ref byte[] buffer, int read)
     {
@@ -118,18 +118,18 @@ internal sealed class LineRouter
             Split(_stdout);
             Split(_stderr);
             var queue = new LineQueue<ProcessEvent>(_capacity, "Events()");
-            Seed(queue, _started);
+            queue.Seed(_started);
             var kept = 0L;
             foreach (var (stream, _, line) in Merge(_stdout.Backlog, _stderr.Backlog))
             {
-                Seed(queue, stream == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line));
+                queue.Seed(stream == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line));
                 kept++;
             }
 
             Interlocked.Exchange(ref _eventsMissed, _stdout.Seen + _stderr.Seen - kept);
             if (_exited is not null)
             {
-                Seed(queue, _exited);
+                queue.Seed(_exited);
                 queue.Complete();
             }
 
@@ -178,34 +178,64 @@ internal sealed class LineRouter
     }
 
     /// <summary>
-    /// Adds a line of <paramref name="which"/> stream: into its backlog, and into the queues of the streams that were
-    /// taken (waiting while a reader that keeps reading is behind).
+    /// Adds the <paramref name="lines"/> of one read of <paramref name="which"/> stream, in order: into its backlog,
+    /// and into the queues of the streams that were taken (waiting while a reader that keeps reading is behind). All
+    /// of them under one lock and as one batch per queue: the cost per line is the line itself, and an event only
+    /// when someone took the events. The caller must not change <paramref name="lines"/> until this completes.
     /// </summary>
-    public async ValueTask AddAsync(OutputStreams which, string line, CancellationToken cancellationToken)
+    public ValueTask AddLinesAsync(OutputStreams which, List<string> lines, CancellationToken cancellationToken)
     {
-        var stream = which == OutputStreams.Stdout ? _stdout : _stderr;
-        LineQueue<string>? lines;
+        if (lines.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var stream = Of(which);
+        LineQueue<string>? queue;
         LineQueue<ProcessEvent>? events;
         lock (_gate)
         {
-            stream.Keep(_nextSequence++, line);
-            lines = stream.Queue;
-            events = _events;
+            foreach (var line in lines)
+            {
+                stream.Keep(_nextSequence++, line);
+            }
+
             foreach (var waiter in _waiters)
             {
-                waiter.Offer(which, line);
+                foreach (var line in lines)
+                {
+                    waiter.Offer(which, line);
+                }
             }
-        }
 
-        if (lines is not null)
-        {
-            await lines.AddAsync(line, cancellationToken).ConfigureAwait(false);
+            queue = stream.Queue;
+            events = _events;
         }
 
         if (events is not null)
         {
-            ProcessEvent e = which == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line);
-            await events.AddAsync(e, cancellationToken).ConfigureAwait(false);
+            var batch = stream.EventBatch;
+            batch.Clear();
+            foreach (var line in lines)
+            {
+                batch.Add(which == OutputStreams.Stdout ? new ProcessEvent.StdoutLine(line) : new ProcessEvent.StderrLine(line));
+            }
+        }
+
+        if (queue is null)
+        {
+            return events is null ? ValueTask.CompletedTask : events.AddRangeAsync(stream.EventBatch, cancellationToken);
+        }
+
+        var queued = queue.AddRangeAsync(lines, cancellationToken);
+        return events is null ? queued
+            : queued.IsCompletedSuccessfully ? events.AddRangeAsync(stream.EventBatch, cancellationToken)
+            : ThenEventsAsync(queued, events, stream.EventBatch, cancellationToken);
+
+        static async ValueTask ThenEventsAsync(ValueTask queued, LineQueue<ProcessEvent> events, List<ProcessEvent> batch, CancellationToken cancellationToken)
+        {
+            await queued.ConfigureAwait(false);
+            await events.AddRangeAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -249,13 +279,6 @@ internal sealed class LineRouter
         stream.Missed(unsplit.Missed);
     }
 
-    private static void Seed<T>(LineQueue<T> queue, T item)
-    {
-        // The queue is not taken yet, so a full queue drops its oldest item instead of waiting.
-        var added = queue.AddAsync(item, CancellationToken.None);
-        System.Diagnostics.Debug.Assert(added.IsCompletedSuccessfully, "seeding an untaken queue never waits");
-    }
-
     private static IEnumerable<(OutputStreams Stream, long Sequence, string Line)> Merge(
         Queue<(long Sequence, string Line)> stdout, Queue<(long Sequence, string Line)> stderr)
     {
@@ -291,7 +314,7 @@ internal sealed class LineRouter
             var queue = new LineQueue<string>(_capacity, stream.Name);
             foreach (var (_, line) in stream.Backlog)
             {
-                Seed(queue, line);
+                queue.Seed(line);
             }
 
             stream.MissedBeforeTake = stream.Seen - stream.Backlog.Count;
@@ -314,6 +337,9 @@ internal sealed class LineRouter
         public string Name { get; } = name;
 
         public Queue<(long Sequence, string Line)> Backlog { get; } = new(capacity);
+
+        /// <summary>The events of the lines being added, reused from one read to the next (only the stream's pump uses it).</summary>
+        public List<ProcessEvent> EventBatch { get; } = [];
 
         public long Seen { get; private set; }
 

@@ -136,11 +136,12 @@ internal sealed class OutputPump
             {
                 handler(line);
             }
+        }
 
-            if (_router is not null)
-            {
-                await _router.AddAsync(_which, line, cancellationToken).ConfigureAwait(false);
-            }
+        // The lines of one read go to the router as one batch: one lock and one hand-over per read, not per line.
+        if (_router is not null)
+        {
+            await _router.AddLinesAsync(_which, lines, cancellationToken).ConfigureAwait(false);
         }
 
         lines.Clear();

@@ -137,7 +137,7 @@ internal static unsafe class LinuxSpawner
                 }
 
                 toClose.Add(firstStdin);
-                (stderrParent, stderrChild) = Pipes.CreateSocketPair();
+                (stderrParent, stderrChild) = Pipes.Create();
                 toClose.Add(stderrChild);
             }
 
@@ -152,7 +152,8 @@ internal static unsafe class LinuxSpawner
                 }
                 else if (terminal is null && i == stages.Length - 1)
                 {
-                    (stdoutParent, output) = Pipes.CreateSocketPair();
+                    (stdoutParent, output) = Pipes.Create();
+                    Pipes.TryGrow(output, 256 * 1024);
                 }
                 else if (terminal is null)
                 {
@@ -264,8 +265,8 @@ internal static unsafe class LinuxSpawner
             terminal,
             wardenId,
             terminal is not null ? terminalInput : stdinParent < 0 ? null : OpenSocket(stdinParent),
-            terminalOutput ?? (stdoutParent < 0 ? Stream.Null : OpenSocket(stdoutParent)),
-            terminal is not null ? Stream.Null : OpenSocket(stderrParent),
+            terminalOutput ?? (stdoutParent < 0 ? Stream.Null : new PipeReadStream(stdoutParent)),
+            terminal is not null ? Stream.Null : new PipeReadStream(stderrParent),
             time);
     }
 

@@ -48,6 +48,12 @@ internal static unsafe class Pipes
         return copy;
     }
 
+    /// <summary>
+    /// Asks for a pipe of <paramref name="bytes"/> (the default is 64 KiB): fewer, larger writes and reads for a
+    /// program that writes a lot. Past the user's pipe budget the kernel refuses, and the pipe keeps its size.
+    /// </summary>
+    public static void TryGrow(int fd, int bytes) => _ = Libc.fcntl(fd, Libc.F_SETPIPE_SZ, bytes);
+
     public static int OpenDevNull(bool write)
     {
         var path = "/dev/null\0"u8;
