@@ -8,9 +8,10 @@ namespace Tether.Benchmarks.Telemetry;
 /// <summary>
 /// The measured side of <c>telemetry-regression</c>: one process that warms up, then times a block of spawns of
 /// <c>/bin/true</c> (<see cref="ProcessRunner.OutputBytesAsync"/>) and a block of durable journal appends, and prints
-/// one line of figures. It uses only API that existed before the libraries were instrumented, because the same file is
-/// compiled against both revisions (linked into a small runner project that <see cref="TelemetryRegression"/> writes
-/// beside each revision's sources); nothing in it listens to telemetry.
+/// one line of figures (the median time of one operation, the bytes allocated per operation). It uses only API that
+/// existed before the libraries were instrumented, because the same file is compiled against both revisions (copied
+/// into a small runner project that <see cref="TelemetryRegression"/> writes beside each revision's sources); nothing
+/// in it listens to telemetry.
 /// </summary>
 internal static class TelemetryLoop
 {
@@ -55,19 +56,25 @@ internal static class TelemetryLoop
         }
     }
 
+    /// <summary>
+    /// The median time of one operation in the block (robust to the odd operation a busy machine preempts) and the
+    /// block's allocated bytes per operation.
+    /// </summary>
     private static async Task<(double Microseconds, double Bytes)> MeasureAsync<T>(int count, Func<Task<T>> operation)
     {
+        var times = new double[count];
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
+            var started = Stopwatch.GetTimestamp();
             await operation();
+            times[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        return (elapsed.TotalMicroseconds / count, (double)bytes / count);
+        Array.Sort(times);
+        return (times[count / 2], (double)bytes / count);
     }
 }
