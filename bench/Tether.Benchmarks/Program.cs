@@ -21,6 +21,9 @@ using Tether.Benchmarks.Watch;
 //   supervisor-restart [--restarts N]      p50/p99 from a service's exit taken to its restarted process started
 //   supervisor-idle [--services N] [--seconds S]  time to all ready, then idle CPU and RSS of the supervisor
 //   telemetry-cost [--rounds N] [--block N] a spawn and a journal append with and without a telemetry listener
+//   telemetry-regression [--before REV] [--after REV] [--rounds N] [--block N]
+//                                          the same spawns and appends built from two revisions (default: before the
+//                                          libraries' spans and metrics, and HEAD), one child each, alternating
 //   supervisor-chain [--depth N] [--width N] [--step-ms N]  all ready vs the chain's own readiness (50 services)
 //   supervisor-peers --tether PATH [--rounds N] [--idle S] [--only supervisord,pm2,tether]
 //                                          ten services under supervisord, pm2 and `tether up`, side by side
@@ -51,6 +54,7 @@ return args switch
     ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
     ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
     ["telemetry-cost", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryCost.RunAsync(rest),
+    ["telemetry-regression", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryRegression.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 

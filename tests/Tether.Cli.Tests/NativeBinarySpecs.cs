@@ -10,7 +10,7 @@ namespace Tether.Cli.Tests;
 /// specs prove of the same code: a smoke subset of every verb family, so that what only breaks ahead-of-time (a type
 /// trimmed away, reflection that is not there, JSON without its generated context) fails here.
 /// </summary>
-public sealed class NativeBinarySpecs(NativeTether native) : IClassFixture<NativeTether>, IDisposable
+public sealed partial class NativeBinarySpecs(NativeTether native) : IClassFixture<NativeTether>, IDisposable
 {
     private static readonly Dictionary<string, string?> Plain = [];
 
