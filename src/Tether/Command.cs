@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Contracts;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Tether;
 
@@ -106,6 +107,12 @@ public sealed partial class Command
 
     /// <summary>True when the program writes straight to this process's own stdout (see <see cref="WithInheritedStdout"/>).</summary>
     public bool InheritsStdout { get; private set; }
+
+    /// <summary>
+    /// Where the program's stdout is passed on byte for byte by the kernel, or null when Tether reads it (see
+    /// <see cref="WithStdoutForwardedTo"/>).
+    /// </summary>
+    public SafeFileHandle? StdoutForwardedTo { get; private set; }
 
     /// <summary>Returns a command that runs another program.</summary>
     [Pure]
@@ -317,6 +324,31 @@ public sealed partial class Command
     /// </summary>
     [Pure]
     public Command WithInheritedStdout() => Copy(c => c.InheritsStdout = true);
+
+    /// <summary>
+    /// Returns a command whose stdout is passed on to <paramref name="destination"/> (such as this process's own stdout,
+    /// descriptor 1) byte for byte, at the speed of a pipe: the program writes into a pipe of Tether's, and a thread of
+    /// the run moves the bytes on with <c>splice(2)</c> (where the destination cannot take that, such as a terminal or
+    /// a file opened for appending, with large reads and writes). Tether notices that output happened, so an idle
+    /// timeout works, but keeps none of it: the result's stdout is empty and no stdout line is seen. Every byte the
+    /// program wrote reaches the destination before the run ends. When the destination stops taking bytes (a reader
+    /// that went away: <c>EPIPE</c>), Tether closes the pipe, so the program's next write fails with <c>SIGPIPE</c>
+    /// or <c>EPIPE</c>, as if it wrote to the destination itself. A run refuses it together with stdout tees, stdout
+    /// line handlers, an inherited stdout or a pseudo-terminal (<see cref="UnsupportedException"/>). The handle is
+    /// not disposed by Tether and must stay open for the run.
+    /// </summary>
+    /// <param name="destination">An open descriptor to write to; its blocking mode and file offset are its owner's.</param>
+    [Pure]
+    public Command WithStdoutForwardedTo(SafeFileHandle destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.IsInvalid || destination.IsClosed)
+        {
+            throw new ArgumentException("The destination handle is closed or invalid: pass an open descriptor, such as new SafeFileHandle(1, ownsHandle: false) for stdout.", nameof(destination));
+        }
+
+        return Copy(c => c.StdoutForwardedTo = destination);
+    }
 
     /// <summary>Connects this command's stdout to <paramref name="right"/>'s stdin, without a shell.</summary>
     public static Pipeline operator |(Command left, Command right)

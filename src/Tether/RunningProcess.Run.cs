@@ -23,11 +23,9 @@ public sealed partial class RunningProcess
         var stdinTask = _stdin.FeedAsync(_allStagesExited, _pumpCancellation.Token);
         var stderrHandlers = _pipeline.Stages.SelectMany(s => s.StderrLineHandlers).ToImmutableArray();
         var stderrTees = _pipeline.Stages.SelectMany(s => s.StderrTees).Distinct().ToImmutableArray();
-        var stdoutPump = new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
-            Splitter(OutputStreams.Stdout, streaming, last.StdoutLineHandlers), last.StdoutLineHandlers, _lines, _arbiter, Program);
         var stderrPump = new OutputPump(_tree.Stderr, OutputStreams.Stderr, _stderrCapture, stderrTees,
             Splitter(OutputStreams.Stderr, streaming, stderrHandlers), stderrHandlers, _lines, _arbiter, Program);
-        var pumps = Task.WhenAll(stdoutPump.RunAsync(_pumpCancellation.Token), stderrPump.RunAsync(_pumpCancellation.Token));
+        var pumps = Task.WhenAll(StdoutPump(streaming).Invoke(_pumpCancellation.Token), stderrPump.RunAsync(_pumpCancellation.Token));
 
         try
         {
@@ -96,6 +94,25 @@ public sealed partial class RunningProcess
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What reads the last stage's stdout: the forwarder when the command forwards it and the tree gave it a pipe (a
+    /// tree without one, such as a scripted run, has it copied from its stream),
+    /// else the pump.
+    /// </summary>
+    private Func<CancellationToken, Task> StdoutPump(bool streaming)
+    {
+        var last = _pipeline.Last;
+        if (last.StdoutForwardedTo is { } destination)
+        {
+            return _tree.Stdout is FileStream pipe
+                ? new StdoutForwarder(pipe, destination, _arbiter, Program).RunAsync
+                : cancellation => StdoutForwarder.CopyStreamAsync(_tree.Stdout, destination, _arbiter, Program, cancellation);
+        }
+
+        return new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
+            Splitter(OutputStreams.Stdout, streaming, last.StdoutLineHandlers), last.StdoutLineHandlers, _lines, _arbiter, Program).RunAsync;
     }
 
     /// <summary>

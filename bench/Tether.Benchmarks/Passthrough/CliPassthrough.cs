@@ -11,7 +11,9 @@ namespace Tether.Benchmarks.Passthrough;
 /// start-up. Each pipeline runs in a script that times itself (<c>date +%s%N</c> around it, reported on stderr), so
 /// the throughput ratio (bare pipeline time / the same pipeline's time under tether, medians; 1.00 is pipe speed)
 /// is free of tether's start-up, which a native build shrinks and which is measured on its own; the whole-process
-/// times are shown too. Issue 12's targets: ≥ 0.9 plain, ≥ 0.8 with --journal or --idle-timeout.
+/// times are shown too. Each round also runs every pipeline bare and with <c>--idle-timeout</c> into a pipe that
+/// <c>cat</c> drains, where a forwarded stdout moves pages from pipe to pipe. Issue 12's targets: ≥ 0.9 plain, ≥ 0.8
+/// with --journal or --idle-timeout.
 /// </summary>
 internal static class CliPassthrough
 {
@@ -77,6 +79,16 @@ internal static class CliPassthrough
                             Add(inner, $"{name}|{variant}", throughInner!.Value);
                         }
                     }
+
+                    // The same with stdout a pipe that cat drains, as when tether's output is piped on: only the idle
+                    // timeout's path differs from the bare pipeline there (plain runs hand the program that pipe).
+                    var (_, pipedBare) = await TimeAsync($"/bin/sh '{scripts[i]}' | cat > /dev/null");
+                    var (_, pipedIdle) = await TimeAsync($"'{tether}' run --idle-timeout 10m -- /bin/sh '{scripts[i]}' | cat > /dev/null");
+                    if (record)
+                    {
+                        Add(inner, $"{name}|piped bare", pipedBare!.Value);
+                        Add(inner, $"{name}|piped --idle-timeout", pipedIdle!.Value);
+                    }
                 }
             }
 
@@ -96,6 +108,16 @@ internal static class CliPassthrough
                 }
 
                 Console.WriteLine("| " + string.Join(" | ", cells) + " |");
+            }
+
+            Console.WriteLine("Stdout a pipe (| cat > /dev/null): the pipeline's own time and the ratio:");
+            Console.WriteLine("| pipeline | bare | --idle-timeout | ratio |");
+            Console.WriteLine("|---|---|---|---|");
+            foreach (var (name, _) in Pipelines)
+            {
+                var bare = Median(inner[$"{name}|piped bare"]);
+                var through = Median(inner[$"{name}|piped --idle-timeout"]);
+                Console.WriteLine(Invariant($"| {name} | {bare:F0} ms | {through:F0} ms | {bare / through:F2} |"));
             }
 
             Console.WriteLine("Whole process, start-up included (bare → tether):");

@@ -21,6 +21,7 @@ internal static partial class Libc
     public const int EFBIG = 27;
     public const int ENOSPC = 28;
     public const int EROFS = 30;
+    public const int EPIPE = 32;
     public const int ENAMETOOLONG = 36;
     public const int ENOSYS = 38;
     public const int ELOOP = 40;
@@ -47,6 +48,7 @@ internal static partial class Libc
         EFBIG => "EFBIG",
         ENOSPC => "ENOSPC",
         EROFS => "EROFS",
+        EPIPE => "EPIPE",
         ENAMETOOLONG => "ENAMETOOLONG",
     ENOSYS => "ENOSYS",
         ELOOP => "ELOOP",

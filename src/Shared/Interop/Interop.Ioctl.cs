@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Tether.Interop;
 
-/// <summary><c>ioctl(2)</c> with a pointer argument: the pseudo-terminal requests (asm-generic numbers, the same on x64 and arm64).</summary>
+/// <summary><c>ioctl(2)</c> with a pointer argument: the pseudo-terminal requests and FIONREAD (asm-generic numbers, the same on x64 and arm64).</summary>
 internal static unsafe partial class Libc
 {
     /// <summary>Reads the kernel <see cref="KernelTermios"/>.</summary>
@@ -19,6 +19,9 @@ internal static unsafe partial class Libc
 
     /// <summary>Locks (non-zero) or unlocks (zero) the slave of a pseudo-terminal master: what <c>unlockpt(3)</c> does.</summary>
     public const uint TIOCSPTLCK = 0x40045431;
+
+    /// <summary>How many bytes a pipe (or socket) holds unread, as an <c>int</c>.</summary>
+    public const uint FIONREAD = 0x541B;
 
     /// <summary><c>c_lflag</c> bits that echo input back to the master.</summary>
     public const uint ECHO = 0x8, ECHOE = 0x10, ECHOK = 0x20, ECHONL = 0x40;

@@ -6,6 +6,7 @@ namespace Tether.Interop;
 internal static unsafe partial class Libc
 {
     public const short POLLIN = 0x1;
+    public const short POLLOUT = 0x4;
     public const short POLLERR = 0x8;
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;

@@ -20,6 +20,9 @@ internal sealed partial class RunVerb : Verb
     /// </summary>
     private static readonly OutputLimit CaptureLimit = new(4096, OverflowPolicy.KeepNewest);
 
+    /// <summary>Tether's own stdout, descriptor 1, for a forwarded stdout; never closed by tether.</summary>
+    private static readonly Microsoft.Win32.SafeHandles.SafeFileHandle OwnStdout = new(1, ownsHandle: false);
+
     private readonly Option<string> _timeout = new("--timeout")
     {
         HelpName = "DURATION",
@@ -270,11 +273,16 @@ internal sealed partial class RunVerb : Verb
         using var stderr = new OutputTee(Console.Stderr);
         var recorded = request.Cassette is not null;
 
-        // When nothing needs to see stdout (no idle timeout, no recording, no JSON line to start on a fresh line, no
-        // terminal), the program writes to tether's own stdout directly, at the speed of the destination; a reader
-        // that goes away then sends it SIGPIPE without tether's help.
-        var direct = Console.StdoutInheritable && !request.Json && !recorded && request.Command.IdleTimeout is null && request.Command.PseudoTerminal is null;
-        var command = (direct ? request.Command.WithInheritedStdout() : request.Command.WithStdoutTee(stdout))
+        // When nothing needs to see stdout's bytes (no recording, no JSON line to start on a fresh line, no terminal),
+        // the program writes to tether's own stdout directly, at the speed of the destination; a reader that goes away
+        // then sends it SIGPIPE without tether's help. An idle timeout needs to know only that output happened: the
+        // program then writes into a pipe that the library splices on to tether's stdout, at pipe speed, and closes
+        // when the reader goes away, so the program gets SIGPIPE all the same.
+        var untouched = Console.StdoutInheritable && !request.Json && !recorded && request.Command.PseudoTerminal is null;
+        var command = !untouched ? request.Command.WithStdoutTee(stdout)
+            : request.Command.IdleTimeout is null ? request.Command.WithInheritedStdout()
+            : request.Command.WithStdoutForwardedTo(OwnStdout);
+        command = command
             .WithStderrTee(stderr)
 
             // A recording keeps the output it stores; a plain run only streams it.

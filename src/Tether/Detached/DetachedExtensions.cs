@@ -46,6 +46,7 @@ public static class DetachedExtensions
         Refuse(!command.StdoutLineHandlers.IsEmpty || !command.StderrLineHandlers.IsEmpty, "line handlers");
         Refuse(!command.StdoutTees.IsEmpty || !command.StderrTees.IsEmpty, "output tees");
         Refuse(command.InheritsStdout, "an inherited stdout");
+        Refuse(command.StdoutForwardedTo is not null, "a forwarded stdout");
         Refuse(command.Retry is not null, "a retry policy");
         cancellationToken.ThrowIfCancellationRequested();
         try

@@ -20,6 +20,7 @@ internal sealed class RunArbiter
     private readonly List<CancellationTokenRegistration> _registrations = [];
     private ITimer? _timeoutTimer;
     private ITimer? _idleTimer;
+    private long _lastOutput; // a timestamp of _time: when output last arrived (or the run was armed)
     private StopReason _reason;
     private Task _stopping = Task.CompletedTask;
     private Exception? _pumpFailure;
@@ -82,12 +83,50 @@ internal sealed class RunArbiter
 
         if (_pipeline.IdleTimeout is { } idle)
         {
-            _idleTimer = _time.CreateTimer(static state => ((RunArbiter)state!).Request(StopReason.IdleTimeout), this, idle, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _lastOutput, _time.GetTimestamp());
+
+            // Created stopped and started once assigned, so that its first firing always finds it to re-arm.
+            _idleTimer = _time.CreateTimer(static state => ((RunArbiter)state!).IdleTimerFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _idleTimer.Change(idle, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>Output arrived: the idle timeout starts over.</summary>
-    public void OutputArrived() => _idleTimer?.Change(_pipeline.IdleTimeout!.Value, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// Output arrived: the idle timeout starts over. Called for every read (or kernel move) of output, so it only
+    /// notes the time; the idle timer compares when it fires and waits the rest (<see cref="IdleTimerFired"/>).
+    /// </summary>
+    public void OutputArrived()
+    {
+        if (_idleTimer is not null)
+        {
+            Volatile.Write(ref _lastOutput, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// The idle deadline as last set has come: when output arrived since, the run was not idle that long, so the timer
+    /// waits for the deadline counted from that output; otherwise the idle timeout claims the run.
+    /// </summary>
+    private void IdleTimerFired()
+    {
+        var idle = _pipeline.IdleTimeout!.Value;
+        var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastOutput));
+        if (quiet < idle)
+        {
+            try
+            {
+                _idleTimer?.Change(idle - quiet, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disarmed meanwhile: the stages are gone and nothing may claim the run for idleness any more.
+            }
+
+            return;
+        }
+
+        Request(StopReason.IdleTimeout);
+    }
 
     /// <summary>An output pump failed: the first failure is kept and the tree is killed.</summary>
     public void PumpFailed(Exception failure)

@@ -83,6 +83,11 @@ internal static unsafe class LinuxSpawner
             RefuseInheritedStdout(pipeline);
         }
 
+        if (pipeline.Last.StdoutForwardedTo is not null)
+        {
+            RefuseForwardedStdout(pipeline);
+        }
+
         var limited = RunLimits.Wanted(pipeline.Last);
         var hold = limited || stages.Any(SpawnAttributes.NeedsHold);
         SpawnAttributes.Validate(pipeline, holdAvailable: !hold || CgroupGate.Instance is not null);
@@ -106,6 +111,7 @@ internal static unsafe class LinuxSpawner
         var toClose = new List<int>();
         var pids = new List<int>(stages.Length);
         int stdinParent = -1, stdoutParent = -1, stderrParent = -1;
+        var forwardedStdout = false;
         long wardenId = 0;
         PseudoTerminal? terminal = null;
         Stream? terminalInput = null;
@@ -149,6 +155,12 @@ internal static unsafe class LinuxSpawner
                 if (terminal is null && i == stages.Length - 1 && stages[i].InheritsStdout)
                 {
                     output = Pipes.Duplicate(1);
+                }
+                else if (terminal is null && i == stages.Length - 1 && stages[i].StdoutForwardedTo is not null)
+                {
+                    // A plain pipe, which splice(2) can move bytes out of (see StdoutForwarder).
+                    (stdoutParent, output) = Pipes.Create();
+                    forwardedStdout = true;
                 }
                 else if (terminal is null && i == stages.Length - 1)
                 {
@@ -265,7 +277,7 @@ internal static unsafe class LinuxSpawner
             terminal,
             wardenId,
             terminal is not null ? terminalInput : stdinParent < 0 ? null : OpenSocket(stdinParent),
-            terminalOutput ?? (stdoutParent < 0 ? Stream.Null : new PipeReadStream(stdoutParent)),
+            terminalOutput ?? (stdoutParent < 0 ? Stream.Null : forwardedStdout ? OpenPipe(stdoutParent) : new PipeReadStream(stdoutParent)),
             terminal is not null ? Stream.Null : new PipeReadStream(stderrParent),
             time);
     }
@@ -299,6 +311,25 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"The stdout of '{pipeline}' is inherited, so it never passes through Tether, but {needs} needs to see it: leave out one or the other.");
         }
     }
+
+    /// <summary>A forwarded stdout is moved on by the kernel, so it needs nothing but the handle; see StdoutForwarder.</summary>
+    private static void RefuseForwardedStdout(Pipeline pipeline)
+    {
+        var last = pipeline.Last;
+        var needs = last.PseudoTerminal is not null ? "a pseudo-terminal"
+            : last.InheritsStdout ? "an inherited stdout"
+            : !last.StdoutTees.IsEmpty ? "stdout tees"
+            : !last.StdoutLineHandlers.IsEmpty ? "stdout line handlers"
+            : null;
+        if (needs is not null)
+        {
+            throw new UnsupportedException($"The stdout of '{pipeline}' is forwarded by the kernel, so it never passes through Tether, but {needs} cannot be combined with that: leave out one or the other.");
+        }
+    }
+
+    /// <summary>The read end of a plain pipe; the forwarder uses its handle and never reads it as a stream.</summary>
+    private static FileStream OpenPipe(int fd) =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
 
     private static NetworkStream OpenSocket(int fd) =>
         new(new Socket(new SafeSocketHandle(fd, ownsHandle: true)), ownsSocket: true);
