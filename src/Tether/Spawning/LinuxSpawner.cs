@@ -179,7 +179,7 @@ internal static unsafe class LinuxSpawner
                 {
                     var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath, cgroupFd: -1),
+                        slot => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, slot, terminal?.SlavePath, cgroupFd: -1),
                         leaf?.ProcsFile,
                         hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
                         out var failure);
@@ -319,7 +319,7 @@ internal static unsafe class LinuxSpawner
     /// Starts one stage. With <paramref name="cgroupFd"/> (a cgroup directory, else -1; only where
     /// <see cref="CanSpawnIntoCgroup"/>) glibc creates the child inside that cgroup.
     /// </summary>
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave, int cgroupFd)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGateSlot? gate, byte[]? terminalSlave, int cgroupFd)
     {
         using var nativeArgv = new NativeStringArray(argv);
         using var nativeEnv = new NativeStringArray(environment);
@@ -355,14 +355,18 @@ internal static unsafe class LinuxSpawner
 
             if (gate is not null)
             {
-                // Held here, before exec, until the gate has moved this child into its cgroup.
+                // Held here, before exec, until the gate has moved this child into its cgroup: opening the ready FIFO
+                // wakes the gate's thread, opening the release FIFO sleeps until that thread lets the child go.
                 const int GateFd = 3;
-                fixed (byte* fifo = gate.FifoPath)
+                fixed (byte* ready = gate.ReadyFifo)
+                fixed (byte* release = gate.ReleaseFifo)
                 {
-                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, fifo, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0), "addopen(gate)");
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, ready, OpenFlags.WriteOnly | OpenFlags.CloseOnExec, 0), "addopen(gate ready)");
+                    Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate ready)");
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, release, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0), "addopen(gate release)");
                 }
 
-                Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate)");
+                Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate release)");
             }
 
             if (cwdBytes is not null)

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Tether.Interop;
+
+namespace Tether.Internal;
+
+/// <summary>
+/// One spawn's way through the <see cref="CgroupGate"/>: a "ready" and a "release" FIFO and a thread that sleeps in
+/// opening the ready FIFO until a child arrives, moves (and prepares) that child, and then releases it.
+/// </summary>
+internal sealed unsafe class CgroupGateSlot
+{
+    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(5);
+    private readonly byte[] _readyFifo;
+    private readonly byte[] _releaseFifo;
+    private readonly List<int> _known = [];
+    private readonly List<int> _current = [];
+    private readonly ManualResetEventSlim _done = new();
+    private Job? _pending;
+    private Job? _job;
+    private bool _spawnReturned;
+    private Exception? _failure;
+
+    private CgroupGateSlot(byte[] readyFifo, byte[] releaseFifo)
+    {
+        _readyFifo = readyFifo;
+        _releaseFifo = releaseFifo;
+        var thread = new Thread(Loop) { IsBackground = true, Name = "Tether cgroup gate" };
+        thread.Start();
+    }
+
+    /// <summary>
+    /// The FIFO the child's first gate action opens for writing (NUL-terminated, for
+    /// <c>posix_spawn_file_actions_addopen</c>); it wakes this slot's thread. The child closes it again at once.
+    /// </summary>
+    public ReadOnlySpan<byte> ReadyFifo => _readyFifo;
+
+    /// <summary>The FIFO the child then opens for reading, where it sleeps until it is in its cgroup.</summary>
+    public ReadOnlySpan<byte> ReleaseFifo => _releaseFifo;
+
+    /// <summary>Makes the slot's two FIFOs in <paramref name="directory"/> and starts its thread; null when mkfifo fails.</summary>
+    public static CgroupGateSlot? TryCreate(string directory, int index)
+    {
+        var name = index.ToString(CultureInfo.InvariantCulture);
+        var readyPath = Path.Combine(directory, "ready-" + name);
+        var ready = Encoding.UTF8.GetBytes(readyPath + "\0");
+        var release = Encoding.UTF8.GetBytes(Path.Combine(directory, "release-" + name) + "\0");
+        fixed (byte* r = ready)
+        fixed (byte* g = release)
+        {
+            if (Libc.mkfifo(r, Libc.OwnerOnlyFileMode) != 0)
+            {
+                return null;
+            }
+
+            if (Libc.mkfifo(g, Libc.OwnerOnlyFileMode) != 0)
+            {
+                File.Delete(readyPath);
+                return null;
+            }
+        }
+
+        return new CgroupGateSlot(ready, release);
+    }
+
+    /// <summary>See <see cref="CgroupGate.Spawn"/>; called by the one thread that rented this slot.</summary>
+    public int Spawn(Func<CgroupGateSlot, int> spawn, string childrenFile, string? procsFile, Func<int, Exception?>? prepare, out Exception? failure)
+    {
+        // The children the spawning thread has already: the new one is the pid that is not among them.
+        CgroupGate.ReadChildren(childrenFile, _known);
+        _spawnReturned = false;
+        _failure = null;
+        _done.Reset();
+        var job = _pending ??= new Job();
+        job.ChildrenFile = childrenFile;
+        job.ProcsFile = procsFile;
+        job.Prepare = prepare;
+        Volatile.Write(ref _job, job);
+        try
+        {
+            return spawn(this);
+        }
+        finally
+        {
+            if (Interlocked.Exchange(ref _job, null) is null)
+            {
+                // The slot's thread took the job: a child reached its ready FIFO. The spawn has returned, so that
+                // child has exec'd or is gone; if it died before its release FIFO, the thread may sleep opening that
+                // FIFO for writing: a reader that comes and goes wakes it.
+                Volatile.Write(ref _spawnReturned, true);
+                while (!_done.Wait(TimeSpan.FromMilliseconds(1)))
+                {
+                    fixed (byte* release = _releaseFifo)
+                    {
+                        Libc.close(Libc.open(release, OpenFlags.ReadOnly | OpenFlags.NonBlocking | OpenFlags.CloseOnExec, 0));
+                    }
+                }
+            }
+
+            // else no child reached its ready FIFO (the spawn failed before): the thread still sleeps in its open, idle.
+            failure = _failure;
+        }
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            int ready;
+            fixed (byte* path = _readyFifo)
+            {
+                ready = Libc.open(path, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0); // sleeps until a writer comes
+            }
+
+            if (ready < 0)
+            {
+                // EINTR; anything else (the private directory removed at exit) must not turn into a busy loop.
+                Thread.Sleep(Marshal.GetLastPInvokeError() == Libc.EINTR ? 0 : 100);
+                continue;
+            }
+
+            // Without a job, the writer was a child killed on a failed move that has not closed its descriptors yet.
+            var job = Interlocked.Exchange(ref _job, null);
+            if (job is null)
+            {
+                Libc.close(ready);
+                Thread.Yield();
+                continue;
+            }
+
+            try
+            {
+                Serve(job);
+            }
+            catch (Exception ex)
+            {
+                _failure ??= new ProcessIOException($"Holding a spawned child before its exec failed: {ex.Message}", ex);
+            }
+            finally
+            {
+                // Held open until the child is released: a child that has yet to open its ready FIFO (only after the
+                // wake-up above) passes it at once.
+                Libc.close(ready);
+                _done.Set();
+            }
+        }
+    }
+
+    private void Serve(Job job)
+    {
+        var pid = FindChild(job);
+        if (pid == 0)
+        {
+            if (!Volatile.Read(ref _spawnReturned))
+            {
+                _failure = new ProcessIOException("Holding a spawned child before its exec failed: the child did not appear in /proc within 5s.");
+            }
+
+            return;
+        }
+
+        var errno = job.ProcsFile is null ? 0 : KernelFile.WriteNumber(job.ProcsFile, pid);
+        if (errno != 0)
+        {
+            _failure = new ProcessIOException($"Could not put pid {pid} into its cgroup: writing {job.ProcsFile} failed: {Libc.ErrorText(errno)}.");
+            Libc.kill(pid, 9); // it must never run the program outside its cgroup
+            return;
+        }
+
+        if (job.Prepare is not null)
+        {
+            // A lowered RLIMIT_NOFILE must not land before the child has the descriptor of its release FIFO, or that
+            // open fails with EMFILE: prepare once it sleeps in that open.
+            WaitUntilParked(pid);
+            if (job.Prepare(pid) is { } failure)
+            {
+                _failure = failure;
+                Libc.kill(pid, 9);
+                return;
+            }
+        }
+
+        // Sleeps until the child opens the release FIFO for reading (at once if it is there already), which lets it go.
+        fixed (byte* release = _releaseFifo)
+        {
+            int fd;
+            while ((fd = Libc.open(release, OpenFlags.WriteOnly | OpenFlags.CloseOnExec, 0)) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+            {
+            }
+
+            Libc.close(fd);
+        }
+    }
+
+    /// <summary>
+    /// The spawning thread's new child. A child that woke this thread is in that list already (the kernel links it
+    /// to its parent before it first runs), so one read finds it; only a wake-up by a dying earlier child comes
+    /// before its spawn, and waits for it.
+    /// </summary>
+    private int FindChild(Job job)
+    {
+        var deadline = Environment.TickCount64 + (long)FindTimeout.TotalMilliseconds;
+        while (true)
+        {
+            CgroupGate.ReadChildren(job.ChildrenFile, _current);
+            foreach (var candidate in _current)
+            {
+                if (!_known.Contains(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            if (Volatile.Read(ref _spawnReturned) || Environment.TickCount64 >= deadline)
+            {
+                return 0;
+            }
+
+            Thread.Yield();
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="pid"/> sleeps in its release FIFO's <c>open</c> (<c>/proc/PID/wchan</c> is
+    /// <c>wait_for_partner</c>), the spawn returned, or 5 s passed; returns at once where the kernel does not show the
+    /// wait channel. The child is past its ready FIFO, a few system calls away, so this is brief.
+    /// </summary>
+    private void WaitUntilParked(int pid)
+    {
+        var deadline = Environment.TickCount64 + (long)FindTimeout.TotalMilliseconds;
+        var wchan = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/wchan";
+        Span<byte> buffer = stackalloc byte[64];
+        while (!Volatile.Read(ref _spawnReturned) && Environment.TickCount64 < deadline)
+        {
+            var length = KernelFile.Read(wchan, buffer);
+            if (length <= 1 || buffer[..length].StartsWith("wait_for_partner"u8))
+            {
+                return; // parked, or the wait channel is hidden ("0") or unreadable
+            }
+
+            Thread.Yield();
+        }
+    }
+
+    /// <summary>What the slot's thread needs for one spawn; reused by the slot.</summary>
+    private sealed class Job
+    {
+        public string ChildrenFile { get; set; } = "";
+
+        public string? ProcsFile { get; set; }
+
+        public Func<int, Exception?>? Prepare { get; set; }
+    }
+}
