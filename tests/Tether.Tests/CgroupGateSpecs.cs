@@ -172,4 +172,19 @@ public sealed class CgroupGateSpecs
         Assert.All(outcomes, o => Assert.Equal("cancelled", o));
         Assert.Empty(await ProcessTable.WaitUntilGoneAsync(started));
     }
+
+    [Fact]
+    public async Task Held_runs_started_at_once_each_get_their_open_files_limit_only_once_they_hold_their_gate_descriptor()
+    {
+        // A limit of 3 lands after the child opened its release FIFO (or that open would fail with EMFILE and the spawn
+        // with it), and before the program runs (or the shell could open a fourth descriptor).
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() =>
+            ProcessRunner.Default.OutputStringAsync(Shell.Command("exec 3</dev/null && echo opened").WithResourceLimit(ResourceLimit.OpenFiles, 3))))).Soon();
+
+        Assert.All(results, r =>
+        {
+            Assert.DoesNotContain("opened", r.Stdout, StringComparison.Ordinal);
+            Assert.NotEqual(new Outcome.Exited(0), r.Outcome);
+        });
+    }
 }

@@ -129,6 +129,7 @@ internal sealed unsafe class CgroupGateSlot
                 continue;
             }
 
+            var intoCgroup = job.ProcsFile is not null; // the job is the next spawn's once done is set
             try
             {
                 Serve(job);
@@ -143,6 +144,12 @@ internal sealed unsafe class CgroupGateSlot
                 // wake-up above) passes it at once.
                 Libc.close(ready);
                 _done.Set();
+            }
+
+            if (intoCgroup)
+            {
+                // The child execs and its spawning thread waits for that: the time to make the next run's leaf.
+                CgroupHierarchy.PrepareSpareLeaf();
             }
         }
     }
@@ -223,24 +230,41 @@ internal sealed unsafe class CgroupGateSlot
 
     /// <summary>
     /// Waits until <paramref name="pid"/> sleeps in its release FIFO's <c>open</c> (<c>/proc/PID/wchan</c> is
-    /// <c>wait_for_partner</c>), the spawn returned, or 5 s passed; returns at once where the kernel does not show the
-    /// wait channel. The child is past its ready FIFO, a few system calls away, so this is brief.
+    /// <c>wait_for_partner</c>, or, where the kernel hides the wait channel, <c>/proc/PID/stat</c> says it sleeps), the
+    /// spawn returned, or 5 s passed. The child is past its ready FIFO, a few system calls away, so this is brief; and
+    /// only held stages wait here. A child just woken from its ready FIFO shows no wait channel while it runs, which is
+    /// why a bare "0" is not taken for parked.
     /// </summary>
     private void WaitUntilParked(int pid)
     {
         var deadline = Environment.TickCount64 + (long)FindTimeout.TotalMilliseconds;
-        var wchan = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/wchan";
-        Span<byte> buffer = stackalloc byte[64];
+        var text = pid.ToString(CultureInfo.InvariantCulture);
+        var (wchan, stat) = ($"/proc/{text}/wchan", $"/proc/{text}/stat");
+        Span<byte> buffer = stackalloc byte[512];
         while (!Volatile.Read(ref _spawnReturned) && Environment.TickCount64 < deadline)
         {
             var length = KernelFile.Read(wchan, buffer);
-            if (length <= 1 || buffer[..length].StartsWith("wait_for_partner"u8))
+            if (length > 0 && buffer[..length].StartsWith("wait_for_partner"u8))
             {
-                return; // parked, or the wait channel is hidden ("0") or unreadable
+                return;
+            }
+
+            if (length <= 1 && !IsRunning(stat, buffer))
+            {
+                return; // the wait channel is hidden ("0") or unreadable, and the child sleeps
             }
 
             Thread.Yield();
         }
+    }
+
+    /// <summary>Whether <c>/proc/PID/stat</c> shows the process running or runnable (state R); false when unreadable.</summary>
+    private static bool IsRunning(string stat, Span<byte> buffer)
+    {
+        var length = KernelFile.Read(stat, buffer);
+        var content = buffer[..Math.Max(length, 0)];
+        var end = content.LastIndexOf((byte)')'); // the state follows the command name, which may hold spaces and ')'
+        return end >= 0 && end + 2 < content.Length && content[end + 2] == (byte)'R';
     }
 
     /// <summary>What the slot's thread needs for one spawn; reused by the slot.</summary>
