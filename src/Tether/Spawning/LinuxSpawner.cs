@@ -26,8 +26,9 @@ internal static unsafe class LinuxSpawner
     /// <summary>Makes spawns in this async flow use the shell shim instead of the gate (so tests cover the fallback).</summary>
     internal static AsyncLocal<bool> ForceShim { get; } = new();
 
-    /// <summary>Makes cgroup spawns in this async flow go through the gate even where they could be created inside the
-    /// cgroup (so tests cover the gate on hosts that do not need it).</summary>
+    /// <summary>Makes spawns in this async flow go through the gate even where they could be created inside the cgroup
+    /// (so tests cover the gate on hosts that do not need it), and process-group spawns too (so that the benchmarks
+    /// can tell the gate's hand-off from the cgroup's own cost).</summary>
     internal static AsyncLocal<bool> ForceGate { get; } = new();
 
     /// <summary>
@@ -100,7 +101,7 @@ internal static unsafe class LinuxSpawner
         // the gate, which then also puts it into the cgroup; so does every cgroup stage where glibc cannot create it
         // there.
         var intoLeaf = leaf is not null && !hold && !ForceShim.Value && !ForceGate.Value && CanSpawnIntoCgroup;
-        var gate = hold || (leaf is not null && !ForceShim.Value && !intoLeaf) ? CgroupGate.Instance : null;
+        var gate = hold || (!ForceShim.Value && ((leaf is not null && !intoLeaf) || ForceGate.Value)) ? CgroupGate.Instance : null;
         var leafFd = -1;
 
         var toClose = new List<int>();
@@ -255,7 +256,10 @@ internal static unsafe class LinuxSpawner
             throw;
         }
 
-        var exits = pids.Select(ChildReaper.Instance.Watch).ToImmutableArray();
+        // Without limits (whose figures are read from the leaf at teardown), the leaf is retired as soon as the run's
+        // last stage was reaped.
+        var retire = leaf is not null && limits is null ? leaf.RetireAfterStages(pids.Count) : null;
+        var exits = pids.Select(pid => ChildReaper.Instance.Watch(pid, retire)).ToImmutableArray();
         return new LinuxProcessTree(
             [.. pids],
             exits,
