@@ -12,7 +12,9 @@ namespace Tether.Internal;
 internal sealed unsafe class CgroupGateSlot
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(5);
+    private readonly string _readyPath;
     private readonly byte[] _readyFifo;
+    private readonly string _releasePath;
     private readonly byte[] _releaseFifo;
     private readonly List<int> _known = [];
     private readonly List<int> _current = [];
@@ -22,10 +24,10 @@ internal sealed unsafe class CgroupGateSlot
     private bool _spawnReturned;
     private Exception? _failure;
 
-    private CgroupGateSlot(byte[] readyFifo, byte[] releaseFifo)
+    private CgroupGateSlot(string readyPath, byte[] readyFifo, string releasePath, byte[] releaseFifo)
     {
-        _readyFifo = readyFifo;
-        _releaseFifo = releaseFifo;
+        (_readyPath, _readyFifo) = (readyPath, readyFifo);
+        (_releasePath, _releaseFifo) = (releasePath, releaseFifo);
         var thread = new Thread(Loop) { IsBackground = true, Name = "Tether cgroup gate" };
         thread.Start();
     }
@@ -45,7 +47,8 @@ internal sealed unsafe class CgroupGateSlot
         var name = index.ToString(CultureInfo.InvariantCulture);
         var readyPath = Path.Combine(directory, "ready-" + name);
         var ready = Encoding.UTF8.GetBytes(readyPath + "\0");
-        var release = Encoding.UTF8.GetBytes(Path.Combine(directory, "release-" + name) + "\0");
+        var releasePath = Path.Combine(directory, "release-" + name);
+        var release = Encoding.UTF8.GetBytes(releasePath + "\0");
         fixed (byte* r = ready)
         fixed (byte* g = release)
         {
@@ -61,7 +64,7 @@ internal sealed unsafe class CgroupGateSlot
             }
         }
 
-        return new CgroupGateSlot(ready, release);
+        return new CgroupGateSlot(readyPath, ready, releasePath, release);
     }
 
     /// <summary>See <see cref="CgroupGate.Spawn"/>; called by the one thread that rented this slot.</summary>
@@ -143,6 +146,7 @@ internal sealed unsafe class CgroupGateSlot
                 // Held open until the child is released: a child that has yet to open its ready FIFO (only after the
                 // wake-up above) passes it at once.
                 Libc.close(ready);
+                RenewFifos();
                 _done.Set();
             }
 
@@ -150,6 +154,26 @@ internal sealed unsafe class CgroupGateSlot
             {
                 // The child execs and its spawning thread waits for that: the time to make the next run's leaf.
                 CgroupHierarchy.PrepareSpareLeaf();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces both FIFOs with new ones of the same names before the slot serves another spawn; the child of this one
+    /// is past them (released, killed, or gone), and its spawning thread waits for the exec meanwhile. Children spawned
+    /// on other threads hold copies of this thread's descriptors until their exec: on the old FIFOs such a copy could
+    /// let the next child through its release before it is in its cgroup, or past its ready FIFO unseen; the new FIFOs
+    /// have no such copies. Should mkfifo fail, the next child's open fails (ENOENT) and its spawn with it: nothing
+    /// runs unheld.
+    /// </summary>
+    private void RenewFifos()
+    {
+        foreach (var (path, bytes) in new[] { (_readyPath, _readyFifo), (_releasePath, _releaseFifo) })
+        {
+            File.Delete(path);
+            fixed (byte* p = bytes)
+            {
+                Libc.mkfifo(p, Libc.OwnerOnlyFileMode);
             }
         }
     }
