@@ -11,6 +11,11 @@ internal sealed class CgroupLeaf
     private readonly string _kill;
     private readonly string _freeze;
     private readonly string _memoryPeak;
+    private readonly Lock _retireLock = new();
+    private bool _retired;
+    private TimeSpan? _finalCpu;
+    private long? _finalPeak;
+    private int _stagesLeft;
 
     public CgroupLeaf(string path)
     {
@@ -75,9 +80,15 @@ internal sealed class CgroupLeaf
         return length > 0 && KernelFile.FindValue(buffer[..length], "populated "u8) == 1;
     }
 
-    /// <summary>Total CPU time of every process that ever ran in the cgroup, from <c>cpu.stat</c>.</summary>
+    /// <summary>Total CPU time of every process that ever ran in the cgroup, from <c>cpu.stat</c> (as it was when the leaf
+    /// was retired, once it is).</summary>
     public TimeSpan? CpuUsage()
     {
+        if (Volatile.Read(ref _retired))
+        {
+            return _finalCpu;
+        }
+
         Span<byte> buffer = stackalloc byte[1024];
         var length = KernelFile.Read(_cpuStat, buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "usage_usec "u8) is { } usec ? TimeSpan.FromMicroseconds(usec) : null;
@@ -86,9 +97,65 @@ internal sealed class CgroupLeaf
     /// <summary>The tree's peak memory from <c>memory.peak</c>, or null when the memory controller is not enabled here.</summary>
     public long? MemoryPeak()
     {
+        if (Volatile.Read(ref _retired))
+        {
+            return _finalPeak;
+        }
+
         Span<byte> buffer = stackalloc byte[32];
         var length = KernelFile.Read(_memoryPeak, buffer);
         return length > 0 && long.TryParse(buffer[..length].TrimEnd((byte)'\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+    }
+
+    /// <summary>
+    /// Arranges for the leaf to be retired (see <see cref="TryRetire"/>) as soon as the last of <paramref name="stages"/>
+    /// stages was reaped: returns the callback to give <see cref="Spawning.ChildReaper"/> for each stage.
+    /// </summary>
+    public Action RetireAfterStages(int stages)
+    {
+        _stagesLeft = stages;
+        return () =>
+        {
+            if (Interlocked.Decrement(ref _stagesLeft) == 0)
+            {
+                // On the reaper's thread, while the run's completion goes on on the pool: the CPU time read and the
+                // rmdir are off the path of whoever awaits the run. A descendant still inside leaves it to teardown,
+                // and so does any failure here (the reaper's thread must go on).
+                try
+                {
+                    TryRetire(out _, out _);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        };
+    }
+
+    /// <summary>
+    /// Reads the final CPU time and peak memory and removes the directory, once, from any thread; returns false (with
+    /// the figures as they are now) while processes remain, and later calls try again.
+    /// </summary>
+    public bool TryRetire(out TimeSpan? cpu, out long? peak)
+    {
+        lock (_retireLock)
+        {
+            if (_retired)
+            {
+                (cpu, peak) = (_finalCpu, _finalPeak);
+                return true;
+            }
+
+            (cpu, peak) = (CpuUsage(), MemoryPeak());
+            if (!TryRemove())
+            {
+                return false;
+            }
+
+            (_finalCpu, _finalPeak) = (cpu, peak);
+            Volatile.Write(ref _retired, true);
+            return true;
+        }
     }
 
     /// <summary>Removes the (empty) directory; returns false while processes remain.</summary>

@@ -33,9 +33,16 @@ internal sealed unsafe class ChildReaper
     public static ChildReaper Instance => Shared.Value;
 
     /// <summary>Starts watching <paramref name="pid"/>; the task completes once it exited and was reaped.</summary>
-    public Task<ExitStatus> Watch(int pid)
+    public Task<ExitStatus> Watch(int pid) => Watch(pid, reaped: null);
+
+    /// <summary>
+    /// Starts watching <paramref name="pid"/>; the task completes once it exited and was reaped. <paramref name="reaped"/>
+    /// (when given) then runs on the reaper's own thread, beside the task's continuations, which run on the pool: for
+    /// clean-up that must follow the exit but need not delay whoever awaits it. It must not throw or block.
+    /// </summary>
+    public Task<ExitStatus> Watch(int pid, Action? reaped)
     {
-        var registration = new Registration(pid);
+        var registration = new Registration(pid) { Reaped = reaped };
         var pidfd = (int)Libc.syscall(Libc.SYS_pidfd_open, pid, 0);
         if (pidfd < 0)
         {
@@ -96,6 +103,7 @@ internal sealed unsafe class ChildReaper
                     (usage.UserTime.Seconds + usage.SystemTime.Seconds) * TimeSpan.TicksPerSecond +
                     (usage.UserTime.Microseconds + usage.SystemTime.Microseconds) * TimeSpan.TicksPerMicrosecond);
                 registration.Exit.TrySetResult(ExitStatus.FromWaitStatus(status, cpu, usage.MaxRssKilobytes * 1024));
+                registration.Reaped?.Invoke();
                 return;
             }
 
@@ -116,6 +124,8 @@ internal sealed unsafe class ChildReaper
         public int Pid { get; } = pid;
 
         public int Pidfd { get; set; } = -1;
+
+        public Action? Reaped { get; init; }
 
         public TaskCompletionSource<ExitStatus> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

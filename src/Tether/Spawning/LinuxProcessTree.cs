@@ -147,10 +147,10 @@ internal sealed class LinuxProcessTree(
 
             if (leaf is not null)
             {
-                // Common case: nothing is left, the leaf goes at once.
-                _finalCpu = leaf.CpuUsage();
-                _finalPeak ??= leaf.MemoryPeak();
-                if (leaf.TryRemove())
+                // Common case: nothing is left, the leaf went when the last stage was reaped or goes now.
+                var retired = leaf.TryRetire(out _finalCpu, out var peak);
+                _finalPeak ??= peak;
+                if (retired)
                 {
                     await RemoveLimitGroupsAsync().ConfigureAwait(false);
                     return;

@@ -26,8 +26,9 @@ internal static unsafe class LinuxSpawner
     /// <summary>Makes spawns in this async flow use the shell shim instead of the gate (so tests cover the fallback).</summary>
     internal static AsyncLocal<bool> ForceShim { get; } = new();
 
-    /// <summary>Makes cgroup spawns in this async flow go through the gate even where they could be created inside the
-    /// cgroup (so tests cover the gate on hosts that do not need it).</summary>
+    /// <summary>Makes spawns in this async flow go through the gate even where they could be created inside the cgroup
+    /// (so tests cover the gate on hosts that do not need it), and process-group spawns too (so that the benchmarks
+    /// can tell the gate's hand-off from the cgroup's own cost).</summary>
     internal static AsyncLocal<bool> ForceGate { get; } = new();
 
     /// <summary>
@@ -105,7 +106,7 @@ internal static unsafe class LinuxSpawner
         // the gate, which then also puts it into the cgroup; so does every cgroup stage where glibc cannot create it
         // there.
         var intoLeaf = leaf is not null && !hold && !ForceShim.Value && !ForceGate.Value && CanSpawnIntoCgroup;
-        var gate = hold || (leaf is not null && !ForceShim.Value && !intoLeaf) ? CgroupGate.Instance : null;
+        var gate = hold || (!ForceShim.Value && ((leaf is not null && !intoLeaf) || ForceGate.Value)) ? CgroupGate.Instance : null;
         var leafFd = -1;
 
         var toClose = new List<int>();
@@ -192,7 +193,7 @@ internal static unsafe class LinuxSpawner
                 {
                     var (stageInput, stageOutput, stagePath, environment) = (input, output, path, environments[i]);
                     pid = gate.Spawn(
-                        () => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, gate, terminal?.SlavePath, cgroupFd: -1),
+                        slot => SpawnOne(stagePath, argv, environment, stageInput, stageOutput, stderrChild, stage.WorkingDirectory, processGroup, stage.NewSession, stage.Program, slot, terminal?.SlavePath, cgroupFd: -1),
                         leaf?.ProcsFile,
                         hold ? childPid => limits?.Join(childPid) ?? SpawnAttributes.Apply(stage, childPid) : null,
                         out var failure);
@@ -268,7 +269,10 @@ internal static unsafe class LinuxSpawner
             throw;
         }
 
-        var exits = pids.Select(ChildReaper.Instance.Watch).ToImmutableArray();
+        // Without limits (whose figures are read from the leaf at teardown), the leaf is retired as soon as the run's
+        // last stage was reaped.
+        var retire = leaf is not null && limits is null ? leaf.RetireAfterStages(pids.Count) : null;
+        var exits = pids.Select(pid => ChildReaper.Instance.Watch(pid, retire)).ToImmutableArray();
         return new LinuxProcessTree(
             [.. pids],
             exits,
@@ -351,7 +355,7 @@ internal static unsafe class LinuxSpawner
     /// Starts one stage. With <paramref name="cgroupFd"/> (a cgroup directory, else -1; only where
     /// <see cref="CanSpawnIntoCgroup"/>) glibc creates the child inside that cgroup.
     /// </summary>
-    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGate? gate, byte[]? terminalSlave, int cgroupFd)
+    private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGateSlot? gate, byte[]? terminalSlave, int cgroupFd)
     {
         using var nativeArgv = new NativeStringArray(argv);
         using var nativeEnv = new NativeStringArray(environment);
@@ -387,14 +391,18 @@ internal static unsafe class LinuxSpawner
 
             if (gate is not null)
             {
-                // Held here, before exec, until the gate has moved this child into its cgroup.
+                // Held here, before exec, until the gate has moved this child into its cgroup: opening the ready FIFO
+                // wakes the gate's thread, opening the release FIFO sleeps until that thread lets the child go.
                 const int GateFd = 3;
-                fixed (byte* fifo = gate.FifoPath)
+                fixed (byte* ready = gate.ReadyFifo)
+                fixed (byte* release = gate.ReleaseFifo)
                 {
-                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, fifo, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0), "addopen(gate)");
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, ready, OpenFlags.WriteOnly | OpenFlags.CloseOnExec, 0), "addopen(gate ready)");
+                    Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate ready)");
+                    Check(Libc.posix_spawn_file_actions_addopen(fileActions, GateFd, release, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0), "addopen(gate release)");
                 }
 
-                Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate)");
+                Check(Libc.posix_spawn_file_actions_addclose(fileActions, GateFd), "addclose(gate release)");
             }
 
             if (cwdBytes is not null)
