@@ -43,7 +43,7 @@ public sealed class HostedServiceSpecs
         Assert.Equal(["worker", "db"], stopped); // dependents first
         Assert.Contains(logs.GetSnapshot(), r => r.Category == TetherLogCategories.Supervision && r.Id.Name == "SupervisorStopped");
         tracing.ForceFlush();
-        Assert.Contains(spans, s => s.DisplayName == SupervisorTelemetry.StartSpan && Equals(s.GetTagItem("tether.service.name"), "worker") && Equals(s.GetTagItem("process.executable.name"), "sh"));
+        Assert.Contains(TelemetrySpecs.Finished(tracing, spans), s => s.DisplayName == SupervisorTelemetry.StartSpan && Equals(s.GetTagItem("tether.service.name"), "worker") && Equals(s.GetTagItem("process.executable.name"), "sh"));
     }
 
     [Fact]

@@ -23,9 +23,10 @@ public sealed class TelemetrySpecs
         // Act
         var result = await ProcessRunner.Default.OutputStringAsync(command.ToPipeline());
         tracing.ForceFlush();
+        var finished = Finished(tracing, spans);
 
         // Assert
-        var span = Assert.Single(spans, s => s.GetTagItem("process.pid") is int pid && pid == result.Pid);
+        var span = Assert.Single(finished, s => s.GetTagItem("process.pid") is int pid && pid == result.Pid);
         Assert.Equal(RunTelemetry.RunSpan, span.DisplayName);
         Assert.Equal("sh", span.GetTagItem("process.executable.name"));
         Assert.Equal(4, span.GetTagItem("process.exit.code"));
@@ -49,9 +50,10 @@ public sealed class TelemetrySpecs
         // Act
         var result = await ProcessRunner.Default.OutputStringAsync(pipeline);
         tracing.ForceFlush();
+        var finished = Finished(tracing, spans);
 
         // Assert
-        var span = Assert.Single(spans, s => s.GetTagItem("process.pid") is int pid && pid == result.Pid);
+        var span = Assert.Single(finished, s => s.GetTagItem("process.pid") is int pid && pid == result.Pid);
         Assert.Equal(RunTelemetry.PipelineSpan, span.DisplayName);
         Assert.Equal(2, span.GetTagItem("tether.pipeline.stages"));
         Assert.Equal(new[] { "echo", "cat" }, (string[])span.GetTagItem("tether.pipeline.executables")!);
@@ -69,9 +71,10 @@ public sealed class TelemetrySpecs
         // Act
         await Assert.ThrowsAsync<ProgramNotFoundException>(() => ProcessRunner.Default.OutputStringAsync(new Command("tether-16-missing-program").ToPipeline()));
         tracing.ForceFlush();
+        var finished = Finished(tracing, spans);
 
         // Assert
-        var span = Assert.Single(spans, s => Equals(s.GetTagItem("process.executable.name"), "tether-16-missing-program"));
+        var span = Assert.Single(finished, s => Equals(s.GetTagItem("process.executable.name"), "tether-16-missing-program"));
         Assert.Equal("not_started", span.GetTagItem("tether.run.outcome"));
         Assert.Equal(typeof(ProgramNotFoundException).FullName, span.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
@@ -112,10 +115,11 @@ public sealed class TelemetrySpecs
             }
 
             tracing.ForceFlush();
+            var finished = Finished(tracing, spans);
             meters.ForceFlush();
 
             // Assert
-            var span = Assert.Single(spans, s => s.DisplayName == JournalTelemetry.CommitSpan && Equals(s.GetTagItem("tether.journal.directory"), directory.FullName));
+            var span = Assert.Single(finished, s => s.DisplayName == JournalTelemetry.CommitSpan && Equals(s.GetTagItem("tether.journal.directory"), directory.FullName));
             Assert.Equal(1, span.GetTagItem("tether.journal.records"));
             Assert.DoesNotContain(span.TagObjects, t => t.Value?.ToString()?.Contains("journal-secret-83", StringComparison.Ordinal) == true);
             Assert.True(Sum(metrics, "tether.journal.appends") >= 1);
@@ -124,6 +128,27 @@ public sealed class TelemetrySpecs
         finally
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The spans the exporter holds once the provider stopped listening. The exporter appends from whichever thread ends
+    /// an activity, and other specs' runs end theirs at any moment, so the list is read only after the provider is
+    /// disposed (a second disposal by the spec's <c>using</c> is harmless), and copied again if an append was in flight.
+    /// </summary>
+    internal static Activity[] Finished(TracerProvider tracing, List<Activity> spans)
+    {
+        tracing.Dispose();
+        while (true)
+        {
+            try
+            {
+                return spans.ToArray();
+            }
+            catch (ArgumentException)
+            {
+                // The list grew between reading its size and copying it: copy again.
+            }
         }
     }
 
