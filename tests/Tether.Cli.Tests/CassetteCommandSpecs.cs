@@ -110,7 +110,8 @@ public sealed class CassetteCommandSpecs : IDisposable
     [Fact]
     public async Task Show_lists_what_tether_run_recorded()
     {
-        await Tool.RunAsync(Dummy.Run(["--cassette", CassettePath], "print", "hello"));
+        var recorded = await Tool.RunAsync(Dummy.Run(["--cassette", CassettePath], "print", "hello"));
+        Assert.True(recorded.ExitCode == 0, recorded.ToString());
 
         var result = await Tool.RunAsync("cassette", "show", CassettePath);
 
