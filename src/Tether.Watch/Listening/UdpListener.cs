@@ -33,7 +33,7 @@ public sealed class UdpListener : IBeatListener
         _socket = socket;
         Trusted = trusted;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _queue = new DatagramQueue(options.QueueCapacity);
+        _queue = new DatagramQueue(options.QueueCapacity, options.Arrived);
         _clock = options.TimeProvider;
         _loop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }
@@ -168,6 +168,7 @@ public sealed class UdpListener : IBeatListener
                 var bytes = buffer.AsSpan(0, Math.Min(length, ReceivedDatagram.MaxKeptBytes)).ToArray();
                 var facts = new OriginFacts(origin, Peer: PeerText(result.RemoteEndPoint));
                 _queue.Offer(new ReceivedDatagram(bytes, length, facts, timestamp));
+                _queue.Announce();
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -31,6 +31,7 @@ public sealed partial class UnixDatagramListener : IBeatListener
     private readonly SafeFileHandle _wakeup;
     private readonly SocketFileIdentity _identity;
     private readonly DatagramQueue _queue;
+    private readonly LiveProcessFacts _facts = new(); // the receive thread's only
     private readonly TimeProvider _clock;
     private readonly Task _loop;
     private int _disposed;
@@ -42,7 +43,7 @@ public sealed partial class UnixDatagramListener : IBeatListener
         _socket = socket;
         _wakeup = wakeup;
         _identity = identity;
-        _queue = new DatagramQueue(options.QueueCapacity);
+        _queue = new DatagramQueue(options.QueueCapacity, options.Arrived);
         _clock = options.TimeProvider;
 
         // A dedicated thread: recvmsg is the only way to the credentials, and it waits in poll() for either a datagram
@@ -144,6 +145,7 @@ public sealed partial class UnixDatagramListener : IBeatListener
 
         Wake();
         await _loop.ConfigureAwait(false);
+        _facts.Dispose();
         UnixSocketFile.RemoveIfOurs(Path, _identity);
         _socket.Dispose();
         _wakeup.Dispose();
