@@ -18,9 +18,9 @@ public sealed partial class UnixDatagramListener
         try
         {
             _socket.DangerousAddRef(ref socketAdded);
-            _wakeup.DangerousAddRef(ref wakeupAdded);
+            _wakeup.Handle.DangerousAddRef(ref wakeupAdded);
             var socket = (int)_socket.DangerousGetHandle();
-            var wakeup = (int)_wakeup.DangerousGetHandle();
+            var wakeup = (int)_wakeup.Handle.DangerousGetHandle();
 
             var data = stackalloc byte[ReceivedDatagram.MaxKeptBytes];
 
@@ -68,7 +68,7 @@ public sealed partial class UnixDatagramListener
         {
             if (wakeupAdded)
             {
-                _wakeup.DangerousRelease();
+                _wakeup.Handle.DangerousRelease();
             }
 
             if (socketAdded)
