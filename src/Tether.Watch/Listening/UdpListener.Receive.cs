@@ -19,10 +19,11 @@ public sealed partial class UdpListener
     // sizeof(struct sockaddr_in6), the larger of the two.
     private const int MaxAddressBytes = 28;
 
-    // The last sender's address and its text: a sender beats from one address, so its text is made once.
+    // The last sender's address and its facts: a sender beats from one address, so its facts are made once and the
+    // same instance is handed on, which the engine's trace recorder compares by reference instead of by content.
     private readonly byte[] _lastPeer = new byte[MaxAddressBytes];
-    private int _lastPeerLength;
-    private string _lastPeerText = "";
+    private int _lastPeerLength = -1;
+    private OriginFacts? _lastFacts;
 
     private unsafe void ReceiveLoop()
     {
@@ -119,24 +120,27 @@ public sealed partial class UdpListener
         var timestamp = _clock.GetTimestamp();
         var length = (int)Math.Min(received, int.MaxValue);
         var bytes = new ReadOnlySpan<byte>(data, Math.Min(length, ReceivedDatagram.MaxKeptBytes)).ToArray();
-        var peer = PeerText(new ReadOnlySpan<byte>(address, (int)Math.Min(message.NameLength, MaxAddressBytes)));
-        _queue.Offer(new ReceivedDatagram(bytes, length, new OriginFacts(origin, Peer: peer), timestamp));
+        var facts = FactsFor(new ReadOnlySpan<byte>(address, (int)Math.Min(message.NameLength, MaxAddressBytes)), origin);
+        _queue.Offer(new ReceivedDatagram(bytes, length, facts, timestamp));
         return true;
     }
 
-    /// <summary>The sender's address as <c>ADDRESS:PORT</c> (an IPv4 address mapped into IPv6 shown as IPv4).</summary>
-    private string PeerText(ReadOnlySpan<byte> address)
+    /// <summary>
+    /// The facts of a datagram from <paramref name="address"/>: the sender as <c>ADDRESS:PORT</c> (an IPv4 address mapped
+    /// into IPv6 shown as IPv4). The same instance as the last datagram's when it came from the same address.
+    /// </summary>
+    private OriginFacts FactsFor(ReadOnlySpan<byte> address, Origin origin)
     {
-        if (address.SequenceEqual(_lastPeer.AsSpan(0, _lastPeerLength)))
+        if (_lastFacts is { } last && address.SequenceEqual(_lastPeer.AsSpan(0, _lastPeerLength)))
         {
-            return _lastPeerText;
+            return last;
         }
 
-        var text = ParsePeer(address)?.ToString() ?? "unknown";
+        var facts = new OriginFacts(origin, Peer: ParsePeer(address)?.ToString() ?? "unknown");
         address.CopyTo(_lastPeer);
         _lastPeerLength = address.Length;
-        _lastPeerText = text;
-        return text;
+        _lastFacts = facts;
+        return facts;
     }
 
     /// <summary>A <c>struct sockaddr_in</c> or <c>sockaddr_in6</c> as an end point; null for anything else.</summary>
