@@ -12,7 +12,8 @@ namespace Tether.Benchmarks.Watch;
 /// <c>watch-load-target</c>), one with <c>--trace</c> and one without, and one sender thread here beats every agent to
 /// both at once — the same load at the same moments, so a neighbour's burst on the shared machine weighs on both. Each
 /// watcher measures its own process CPU time from the first beat to the end (every agent stalled), which holds nothing
-/// but the watcher: the sender is in another process. The order of the two sends alternates between rounds. Reports
+/// but the watcher: the sender is in another process. A 2 s warm-up load before that lets both JIT-compile their hot
+/// paths unmeasured. The order of the two sends alternates between rounds. Reports
 /// each round, the medians, and the median of the per-round ratios. Issue 17's target: recording costs ≤ 5%.
 /// <c>--cpu N</c> runs both watchers on CPU N only (with <c>taskset</c>). <c>--no-trace-either</c> runs the same with neither watcher recording: the comparison's own noise.
 /// </summary>
@@ -40,16 +41,22 @@ internal static class WatchLoadTraceCost
         Console.WriteLine(Invariant($"watch-load --compare-trace: {agents} agents at {hz} Hz for {seconds} s to two watchers at once (one recording), {rounds} rounds, load average {LoadAverage()}"));
         try
         {
-            for (var round = 0; round <= rounds; round++)
+            for (var round = 1; round <= rounds; round++)
             {
                 var trace = Path.Combine(directory, $"round{round}.trace");
                 await using var without = await Target.StartAsync(agents, null, cpu);
                 await using var with = await Target.StartAsync(agents, neither ? null : trace, cpu);
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 var ports = round % 2 == 0 ? new[] { without.Port, with.Port } : [with.Port, without.Port];
+                var nonces = new ulong[agents];
+
+                // Warm-up, not measured: each watcher process JIT-compiles its hot paths (the recording one has more of
+                // them) in its first second or two; the tether binary is compiled ahead of time and pays none of it.
+                await Task.Factory.StartNew(() => Send(socket, ports, agents, hz, WarmUpSeconds, nonces), TaskCreationOptions.LongRunning);
+                await Task.Delay(TimeSpan.FromSeconds(2.5));
                 await without.SendAsync("start");
                 await with.SendAsync("start");
-                var sent = await Task.Factory.StartNew(() => Send(socket, ports, agents, hz, seconds), TaskCreationOptions.LongRunning);
+                var sent = await Task.Factory.StartNew(() => Send(socket, ports, agents, hz, seconds, nonces), TaskCreationOptions.LongRunning);
                 await Task.Delay(TimeSpan.FromSeconds(2.5)); // drain, and every agent stalls (threshold 1 s)
                 var a = await without.StopAsync();
                 var b = await with.StopAsync();
@@ -60,15 +67,10 @@ internal static class WatchLoadTraceCost
 
                 var held = a.Beats == sent && b.Beats == sent && a.Stalls == agents && b.Stalls == agents;
                 ok &= held;
-                if (round == 0)
-                {
-                    Console.WriteLine(Invariant($"  warm-up (not counted): without {a.Cpu.TotalSeconds:0.000} s, with {b.Cpu.TotalSeconds:0.000} s"));
-                    continue;
-                }
 
                 plain.Add(a);
                 traced.Add(b);
-                Console.WriteLine(Invariant($"  round {round}: sent {sent:N0} to each; without the trace {a.Cpu.TotalSeconds:0.000} s CPU ({a.Cpu.TotalMicroseconds / a.Inputs:0.00} µs/input), with it {b.Cpu.TotalSeconds:0.000} s ({b.Cpu.TotalMicroseconds / b.Inputs:0.00} µs/input, {b.TraceBytes:N0} bytes): ratio {b.Cpu / a.Cpu:0.000}{(held ? "" : $"; NOT HELD: accepted {a.Beats:N0} / {b.Beats:N0}, stalls {a.Stalls} / {b.Stalls}")}"));
+                Console.WriteLine(Invariant($"  round {round}: sent {sent:N0} to each; without the trace {a.Cpu.TotalSeconds:0.000} s CPU ({a.Cpu.TotalMicroseconds / a.Inputs:0.00} µs/input, {a.ContextSwitches / (double)a.Inputs:0.00} switches/input), with it {b.Cpu.TotalSeconds:0.000} s ({b.Cpu.TotalMicroseconds / b.Inputs:0.00} µs/input, {b.ContextSwitches / (double)b.Inputs:0.00} switches/input, {b.TraceBytes:N0} bytes): ratio {b.Cpu / a.Cpu:0.000}{(held ? "" : $"; NOT HELD: accepted {a.Beats:N0} / {b.Beats:N0}, stalls {a.Stalls} / {b.Stalls}")}"));
             }
         }
         finally
@@ -103,7 +105,7 @@ internal static class WatchLoadTraceCost
         {
             if (e is WatchEvent.StallDetected)
             {
-                stalls++; // the watcher's loop only
+                Interlocked.Increment(ref stalls);
             }
         });
         var endpoint = watcher.Endpoints.Single();
@@ -114,23 +116,30 @@ internal static class WatchLoadTraceCost
         }
 
         var before = Process.GetCurrentProcess().TotalProcessorTime;
+        var switchesBefore = ContextSwitches();
+        var beatsBefore = watcher.Engine.Counters.Beats;
+        var ticksBefore = watcher.TickDurations.Count;
+        Interlocked.Exchange(ref stalls, 0); // the warm-up's stalls are not this run's
         if (Console.ReadLine() != "stop")
         {
             return 2;
         }
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - before;
+        var switches = ContextSwitches() - switchesBefore;
         var counters = watcher.Engine.Counters;
-        var inputs = counters.Beats + watcher.TickDurations.Count;
-        Console.WriteLine(Invariant($"{cpu.Ticks} {counters.Beats} {Interlocked.Read(ref stalls)} {inputs} {watcher.TraceRecorder?.BytesWritten ?? 0}"));
+        var beats = counters.Beats - beatsBefore;
+        var inputs = beats + watcher.TickDurations.Count - ticksBefore;
+        Console.WriteLine(Invariant($"{cpu.Ticks} {beats} {Interlocked.Read(ref stalls)} {inputs} {watcher.TraceRecorder?.BytesWritten ?? 0} {switches}"));
         return 0;
     }
 
-    private static long Send(Socket socket, int[] ports, int agents, int hz, int seconds)
+    private const int WarmUpSeconds = 2;
+
+    private static long Send(Socket socket, int[] ports, int agents, int hz, int seconds, ulong[] nonces)
     {
         var targets = ports.Select(p => new IPEndPoint(IPAddress.Loopback, p)).ToArray();
         var frame = new byte[Frame.Size];
-        var nonces = new ulong[agents];
         var total = (long)agents * hz * seconds;
         var interval = (double)Stopwatch.Frequency / (agents * (double)hz);
         var start = Stopwatch.GetTimestamp();
@@ -153,7 +162,32 @@ internal static class WatchLoadTraceCost
         return total;
     }
 
-    private readonly record struct Report(TimeSpan Cpu, long Beats, long Stalls, long Inputs, long TraceBytes);
+    private readonly record struct Report(TimeSpan Cpu, long Beats, long Stalls, long Inputs, long TraceBytes, long ContextSwitches);
+
+    /// <summary>Context switches of this process's live threads (voluntary and not), from each /proc/self/task/TID/status.</summary>
+    private static long ContextSwitches()
+    {
+        long total = 0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return total;
+    }
 
     /// <summary>One watcher process of a round.</summary>
     private sealed class Target : IAsyncDisposable
@@ -192,7 +226,7 @@ internal static class WatchLoadTraceCost
             await SendAsync("stop");
             var fields = (await _process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the watcher process did not report")).Split(' ');
             var numbers = fields.Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            return new Report(TimeSpan.FromTicks(numbers[0]), numbers[1], numbers[2], numbers[3], numbers[4]);
+            return new Report(TimeSpan.FromTicks(numbers[0]), numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]);
         }
 
         public async ValueTask DisposeAsync()
