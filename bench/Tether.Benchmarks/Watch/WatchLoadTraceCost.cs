@@ -210,6 +210,9 @@ internal static class WatchLoadTraceCost
                 start.ArgumentList.Add(argument);
             }
 
+            // Fully optimised code from the first call, as in the ahead-of-time tether binary: no tier-up, no
+            // instrumented tier, no background recompilation inside the measured window.
+            start.Environment["DOTNET_TieredCompilation"] = "0";
             var process = Process.Start(start)!;
             var port = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the watcher process did not start");
             return new Target(process, int.Parse(port, CultureInfo.InvariantCulture));
