@@ -192,6 +192,7 @@ public sealed class Watcher : IAsyncDisposable
         {
             Interlocked.Exchange(ref _stopped, 1);
             await _stop.CancelAsync().ConfigureAwait(false);
+            _wakeup.Ring(); // a loop already started must not sleep on
             await ReleaseAsync().ConfigureAwait(false);
             throw;
         }
@@ -459,6 +460,10 @@ public sealed class Watcher : IAsyncDisposable
         _trace?.Dispose();
         _audit?.Dispose();
         _stop.Dispose();
-        _wakeup.Dispose();
+        if (_loop.IsCompleted)
+        {
+            // Only once the loop thread has left it: after a failed start the loop may still be on its way out.
+            _wakeup.Dispose();
+        }
     }
 }
