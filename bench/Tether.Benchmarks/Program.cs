@@ -30,6 +30,8 @@ using Tether.Benchmarks.Watch;
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
 //   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
 //   startup --tether PATH [--runs N]       whole-process start-up of a tether binary, hyperfine-style, interleaved
+//   watch-load [--agents N] [--hz N] [--seconds N] [--trace FILE]  4096 agents at 10 Hz against a real watcher
+//   watch-load --compare-trace [--rounds N] [--seconds N]  two watchers under that load at once, one recording a trace
 //   watch-idle --tether PATH [--seconds N] [--agents N]   CPU and RSS of a waiting 'tether watch', without and with agents
 return args switch
 {
@@ -46,6 +48,7 @@ return args switch
     ["supervisor-restart", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunRestartAsync(rest),
     ["supervisor-idle", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorEdges.RunIdleAsync(rest),
     ["watch-load", .. var rest] => await WatchLoad.RunAsync(rest),
+    ["watch-load-target", .. var rest] => await WatchLoadTraceCost.RunTargetAsync(rest),
     ["supervisor-chain", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorChain.RunAsync(rest),
     ["supervisor-peers", .. var rest] => await Tether.Benchmarks.Supervisor.SupervisorPeers.RunAsync(rest),
     ["cli-passthrough", .. var rest] => await Tether.Benchmarks.Passthrough.CliPassthrough.RunAsync(rest),

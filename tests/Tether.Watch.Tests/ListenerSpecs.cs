@@ -346,6 +346,28 @@ public sealed class ListenerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_ipv6_udp_listener_names_each_peer_by_its_own_address_and_port()
+    {
+        await using var listener = UdpListener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        using var one = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        one.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        using var other = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+        other.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+
+        one.SendTo(FrameOf(1), listener.LocalEndPoint);
+        var first = await NextAsync(listener);
+        other.SendTo(FrameOf(2), listener.LocalEndPoint);
+        var second = await NextAsync(listener);
+        one.SendTo(FrameOf(3), listener.LocalEndPoint);
+        var third = await NextAsync(listener);
+
+        Assert.Equal($"[::1]:{((IPEndPoint)one.LocalEndPoint!).Port}", first.Facts.Peer);
+        Assert.Equal($"[::1]:{((IPEndPoint)other.LocalEndPoint!).Port}", second.Facts.Peer);
+        Assert.Equal(first.Facts.Peer, third.Facts.Peer);
+        Assert.Equal($"udp:[::1]:{listener.LocalEndPoint.Port}", listener.Endpoint);
+    }
+
+    [Fact]
     public async Task A_udp_port_in_use_is_refused()
     {
         await using var first = UdpListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

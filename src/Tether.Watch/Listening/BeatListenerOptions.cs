@@ -15,6 +15,12 @@ public sealed record BeatListenerOptions
     /// <summary>The clock that stamps each datagram's <see cref="ReceivedDatagram.Timestamp"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Called on the listener's receive thread after it has queued one or more datagrams: how the watcher's loop learns
+    /// there is work without a thread-pool hop per datagram. Null when nobody needs telling (readers wait on the channel).
+    /// </summary>
+    internal Action? Arrived { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1, nameof(QueueCapacity));

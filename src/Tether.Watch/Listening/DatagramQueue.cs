@@ -6,11 +6,13 @@ namespace Tether.Watch;
 internal sealed class DatagramQueue
 {
     private readonly Channel<ReceivedDatagram> _channel;
+    private readonly Action? _arrived;
     private long _received;
     private long _droppedQueueFull;
 
-    public DatagramQueue(int capacity)
+    public DatagramQueue(int capacity, Action? arrived = null)
     {
+        _arrived = arrived;
         // Wait mode only so that TryWrite reports "full" (DropWrite would drop silently); nothing ever waits to write.
         _channel = Channel.CreateBounded<ReceivedDatagram>(new BoundedChannelOptions(capacity)
         {
@@ -35,6 +37,9 @@ internal sealed class DatagramQueue
             Interlocked.Increment(ref _droppedQueueFull);
         }
     }
+
+    /// <summary>Tells whoever asked (<see cref="BeatListenerOptions.Arrived"/>) that datagrams were queued; once per batch.</summary>
+    public void Announce() => _arrived?.Invoke();
 
     /// <summary>No more datagrams: readers finish after the queued ones, or see <paramref name="error"/>.</summary>
     public void Complete(Exception? error = null) => _channel.Writer.TryComplete(error);

@@ -15,27 +15,27 @@ namespace Tether.Watch;
 /// namespace behind the same loopback (containers sharing a network namespace), so the frame's pid need not name the
 /// local process of that number, and the engine would see a stranger's start time (and a false "pid reused") as that
 /// stranger comes and goes.
+/// <para/>Like the Unix listener, it receives on a thread of its own that sleeps in <c>poll</c> on the socket and a stop
+/// event, then reads what waits with <c>recvmsg</c>: no thread-pool work per datagram.
 /// </remarks>
-public sealed class UdpListener : IBeatListener
+public sealed partial class UdpListener : IBeatListener
 {
-    // Larger than any UDP payload (65,507 bytes over IPv4), so the true length of every datagram is known.
-    private const int ReceiveBufferSize = 64 * 1024;
-
     private readonly Socket _socket;
+    private readonly StopEvent _stop;
     private readonly DatagramQueue _queue;
     private readonly TimeProvider _clock;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _disposed;
 
-    private UdpListener(Socket socket, bool trusted, BeatListenerOptions options)
+    private UdpListener(Socket socket, StopEvent stop, bool trusted, BeatListenerOptions options)
     {
         _socket = socket;
+        _stop = stop;
         Trusted = trusted;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _queue = new DatagramQueue(options.QueueCapacity);
+        _queue = new DatagramQueue(options.QueueCapacity, options.Arrived);
         _clock = options.TimeProvider;
-        _loop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        _loop = Task.Factory.StartNew(ReceiveLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The address and port this listener is bound to (the port the system chose when 0 was asked for).</summary>
@@ -91,7 +91,18 @@ public sealed class UdpListener : IBeatListener
             }, e);
         }
 
-        return new UdpListener(socket, trusted, options);
+        StopEvent stop;
+        try
+        {
+            stop = StopEvent.Create("udp:" + endPoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new UdpListener(socket, stop, trusted, options);
     }
 
     /// <summary>
@@ -131,7 +142,7 @@ public sealed class UdpListener : IBeatListener
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stop.Signal();
         await _loop.ConfigureAwait(false);
         _socket.Dispose();
         _stop.Dispose();
@@ -140,46 +151,4 @@ public sealed class UdpListener : IBeatListener
 
     /// <inheritdoc/>
     public override string ToString() => Endpoint;
-
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize);
-        EndPoint anyone = LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6
-            ? new IPEndPoint(IPAddress.IPv6Any, 0)
-            : new IPEndPoint(IPAddress.Any, 0);
-        var origin = Trusted ? Origin.OperatorAttested : Origin.NetworkUnverified;
-        try
-        {
-            while (true)
-            {
-                SocketReceiveFromResult result;
-                try
-                {
-                    result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, anyone, _stop.Token).ConfigureAwait(false);
-                }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
-                {
-                    // An ICMP error for something this socket never sent to; not the listener's failure.
-                    continue;
-                }
-
-                var timestamp = _clock.GetTimestamp();
-                var length = result.ReceivedBytes;
-                var bytes = buffer.AsSpan(0, Math.Min(length, ReceivedDatagram.MaxKeptBytes)).ToArray();
-                var facts = new OriginFacts(origin, Peer: PeerText(result.RemoteEndPoint));
-                _queue.Offer(new ReceivedDatagram(bytes, length, facts, timestamp));
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            _queue.Complete(new IOException($"The listener at {Endpoint} stopped receiving: {e.Message}", e));
-        }
-    }
-
-    private static string PeerText(EndPoint remote) => remote is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
-        ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
-        : remote.ToString() ?? "unknown";
 }

@@ -18,9 +18,9 @@ public sealed partial class UnixDatagramListener
         try
         {
             _socket.DangerousAddRef(ref socketAdded);
-            _wakeup.DangerousAddRef(ref wakeupAdded);
+            _wakeup.Handle.DangerousAddRef(ref wakeupAdded);
             var socket = (int)_socket.DangerousGetHandle();
-            var wakeup = (int)_wakeup.DangerousGetHandle();
+            var wakeup = (int)_wakeup.Handle.DangerousGetHandle();
 
             var data = stackalloc byte[ReceivedDatagram.MaxKeptBytes];
 
@@ -48,12 +48,15 @@ public sealed partial class UnixDatagramListener
                     return;
                 }
 
-                for (var i = 0; i < MaxDatagramsPerWake; i++)
+                var received = 0;
+                while (received < MaxDatagramsPerWake && ReceiveOne(socket, data, control))
                 {
-                    if (!ReceiveOne(socket, data, control))
-                    {
-                        break;
-                    }
+                    received++;
+                }
+
+                if (received > 0)
+                {
+                    _queue.Announce();
                 }
             }
         }
@@ -65,7 +68,7 @@ public sealed partial class UnixDatagramListener
         {
             if (wakeupAdded)
             {
-                _wakeup.DangerousRelease();
+                _wakeup.Handle.DangerousRelease();
             }
 
             if (socketAdded)
@@ -110,13 +113,13 @@ public sealed partial class UnixDatagramListener
     }
 
     /// <summary>The facts for a datagram: gathered now, while the processes it names are as they were when it arrived.</summary>
-    private static OriginFacts FactsFor(ReadOnlySpan<byte> bytes, Libc.Credentials? credentials)
+    private OriginFacts FactsFor(ReadOnlySpan<byte> bytes, Libc.Credentials? credentials)
     {
         // The frame's pid (bytes 4–7) is whatever the datagram claims; its start time lets the engine tell a reused pid.
         ulong? startTime = null;
         if (bytes.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]) is var claimed && claimed is > 1 and <= int.MaxValue)
         {
-            startTime = ProcessFacts.StartTime((int)claimed);
+            startTime = _facts.StartTime((int)claimed);
         }
 
         if (credentials is not { } sender)
@@ -125,7 +128,7 @@ public sealed partial class UnixDatagramListener
         }
 
         // The kernel reports pid 0 for a sender it cannot name in our PID namespace: one outside it and its descendants.
-        var sameNamespace = sender.ProcessId == 0 ? false : ProcessFacts.SameNamespace(sender.ProcessId);
+        var sameNamespace = sender.ProcessId == 0 ? false : _facts.SameNamespace(sender.ProcessId);
         return new OriginFacts(Origin.KernelAttested, sender.ProcessId, unchecked((int)sender.UserId), sameNamespace, startTime);
     }
 

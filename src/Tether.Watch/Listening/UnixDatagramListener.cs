@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
-using Microsoft.Win32.SafeHandles;
 using Tether.Interop;
 
 namespace Tether.Watch;
@@ -28,21 +27,22 @@ public sealed partial class UnixDatagramListener : IBeatListener
     private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
 
     private readonly SafeSocketHandle _socket;
-    private readonly SafeFileHandle _wakeup;
+    private readonly StopEvent _wakeup;
     private readonly SocketFileIdentity _identity;
     private readonly DatagramQueue _queue;
+    private readonly LiveProcessFacts _facts = new(); // the receive thread's only
     private readonly TimeProvider _clock;
     private readonly Task _loop;
     private int _disposed;
 
-    private UnixDatagramListener(string path, UnixFileMode mode, SafeSocketHandle socket, SafeFileHandle wakeup, SocketFileIdentity identity, BeatListenerOptions options)
+    private UnixDatagramListener(string path, UnixFileMode mode, SafeSocketHandle socket, StopEvent wakeup, SocketFileIdentity identity, BeatListenerOptions options)
     {
         Path = path;
         Mode = mode;
         _socket = socket;
         _wakeup = wakeup;
         _identity = identity;
-        _queue = new DatagramQueue(options.QueueCapacity);
+        _queue = new DatagramQueue(options.QueueCapacity, options.Arrived);
         _clock = options.TimeProvider;
 
         // A dedicated thread: recvmsg is the only way to the credentials, and it waits in poll() for either a datagram
@@ -114,7 +114,7 @@ public sealed partial class UnixDatagramListener : IBeatListener
 
         UnixSocketFile.ClearStale(full, endpoint);
 
-        var wakeup = CreateWakeup(endpoint);
+        var wakeup = StopEvent.Create(endpoint);
         SafeSocketHandle? socket = null;
         try
         {
@@ -142,8 +142,9 @@ public sealed partial class UnixDatagramListener : IBeatListener
             return;
         }
 
-        Wake();
+        _wakeup.Signal();
         await _loop.ConfigureAwait(false);
+        _facts.Dispose();
         UnixSocketFile.RemoveIfOurs(Path, _identity);
         _socket.Dispose();
         _wakeup.Dispose();
@@ -173,36 +174,5 @@ public sealed partial class UnixDatagramListener : IBeatListener
         }
 
         return socket;
-    }
-
-    private static SafeFileHandle CreateWakeup(string endpoint)
-    {
-        var fd = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
-        if (fd < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new ListenerBindException(endpoint, $"creating the listener's wake-up event failed ({Marshal.GetPInvokeErrorMessage(errno)})");
-        }
-
-        return new SafeFileHandle(fd, ownsHandle: true);
-    }
-
-    private unsafe void Wake()
-    {
-        ulong one = 1;
-        var added = false;
-        _wakeup.DangerousAddRef(ref added);
-        try
-        {
-            // An eventfd counter cannot overflow from one write; EAGAIN would mean it is already signalled.
-            Libc.write((int)_wakeup.DangerousGetHandle(), (byte*)&one, sizeof(ulong));
-        }
-        finally
-        {
-            if (added)
-            {
-                _wakeup.DangerousRelease();
-            }
-        }
     }
 }
