@@ -49,6 +49,32 @@ internal sealed class StopEvent : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sleeps in <c>poll</c> until <paramref name="socket"/> is readable or this event is signalled, whichever comes
+    /// first; a signal wins. The caller holds references on both descriptors (<paramref name="stop"/> is this event's).
+    /// </summary>
+    /// <returns><see langword="true"/> when the socket has data; <see langword="false"/> when the listener stops.</returns>
+    /// <exception cref="IOException"><c>poll</c> failed for a reason other than an interruption.</exception>
+    public static unsafe bool WaitReadable(int socket, int stop)
+    {
+        var descriptors = stackalloc Libc.PollDescriptor[2];
+        while (true)
+        {
+            descriptors[0] = new Libc.PollDescriptor { Fd = socket, Events = Libc.POLLIN };
+            descriptors[1] = new Libc.PollDescriptor { Fd = stop, Events = Libc.POLLIN };
+            if (Libc.poll(descriptors, 2, -1) >= 0)
+            {
+                return descriptors[1].ReturnedEvents == 0;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Libc.EINTR)
+            {
+                throw new IOException($"poll failed ({Marshal.GetPInvokeErrorMessage(errno)}).");
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => Handle.Dispose();
 }

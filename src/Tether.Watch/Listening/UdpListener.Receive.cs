@@ -39,23 +39,9 @@ public sealed partial class UdpListener
 
             var data = stackalloc byte[ReceivedDatagram.MaxKeptBytes];
             var address = stackalloc byte[MaxAddressBytes];
-            var descriptors = stackalloc Libc.PollDescriptor[2];
             while (true)
             {
-                descriptors[0] = new Libc.PollDescriptor { Fd = socket, Events = Libc.POLLIN };
-                descriptors[1] = new Libc.PollDescriptor { Fd = stop, Events = Libc.POLLIN };
-                if (Libc.poll(descriptors, 2, -1) < 0)
-                {
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Libc.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new IOException($"poll failed ({Marshal.GetPInvokeErrorMessage(errno)}).");
-                }
-
-                if (descriptors[1].ReturnedEvents != 0)
+                if (!StopEvent.WaitReadable(socket, stop))
                 {
                     return;
                 }

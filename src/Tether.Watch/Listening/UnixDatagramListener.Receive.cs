@@ -27,23 +27,9 @@ public sealed partial class UnixDatagramListener
             // Room for exactly one credentials message: with no room left the kernel installs none of the file
             // descriptors a sender may attach (SCM_RIGHTS), so nobody can plant descriptors in the watcher.
             var control = stackalloc byte[Libc.CredentialsSpace];
-            var descriptors = stackalloc Libc.PollDescriptor[2];
             while (true)
             {
-                descriptors[0] = new Libc.PollDescriptor { Fd = socket, Events = Libc.POLLIN };
-                descriptors[1] = new Libc.PollDescriptor { Fd = wakeup, Events = Libc.POLLIN };
-                if (Libc.poll(descriptors, 2, -1) < 0)
-                {
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Libc.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new IOException($"poll failed ({Marshal.GetPInvokeErrorMessage(errno)}).");
-                }
-
-                if (descriptors[1].ReturnedEvents != 0)
+                if (!StopEvent.WaitReadable(socket, wakeup))
                 {
                     return;
                 }
