@@ -37,6 +37,7 @@ internal static class CgroupControllers
             if (!Directory.Exists(parent))
             {
                 Directory.CreateDirectory(parent);
+                CgroupHierarchy.HoldOwnership(parent);
                 CgroupHierarchy.SweepStaleSiblings(Path.GetDirectoryName(parent)!);
 
                 // The warden cleans the v2 hierarchy after a crash; these go at a normal exit, or by the next host's sweep.

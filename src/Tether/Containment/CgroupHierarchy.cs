@@ -18,6 +18,9 @@ internal static class CgroupHierarchy
     private static long _nextLeaf;
     private static CgroupLeaf? _spare;
 
+    /// <summary>The ownership locks of this process's <c>tether-PID</c> directories, held until it exits.</summary>
+    private static readonly List<Microsoft.Win32.SafeHandles.SafeFileHandle> OwnershipLocks = [];
+
     public static ContainmentReport Report => Probed.Value.Report;
 
     /// <summary>The per-host directory that holds the run leaves, or null without cgroups.</summary>
@@ -27,7 +30,8 @@ internal static class CgroupHierarchy
     /// A fresh leaf cgroup for one run: the one made ahead of time by <see cref="PrepareSpareLeaf"/> when there is one,
     /// else made now.
     /// </summary>
-    public static CgroupLeaf CreateLeaf() => Interlocked.Exchange(ref _spare, null) ?? MakeLeaf();
+    public static CgroupLeaf CreateLeaf() =>
+        Interlocked.Exchange(ref _spare, null) is { } spare && Directory.Exists(spare.Path) ? spare : MakeLeaf();
 
     /// <summary>
     /// Makes the next run's leaf ahead of time unless one is waiting already, so that its <c>mkdir</c> is off the next
@@ -92,6 +96,7 @@ internal static class CgroupHierarchy
             try
             {
                 Directory.CreateDirectory(parent);
+                HoldOwnership(parent);
                 SweepStaleSiblings(Path.GetDirectoryName(parent)!);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -103,8 +108,33 @@ internal static class CgroupHierarchy
         }
     }
 
+    /// <summary>
+    /// Takes a shared <c>flock</c> on this process's <c>tether-PID</c> directory <paramref name="parent"/> for the rest of
+    /// its life (the kernel drops it when the process dies): the proof of life another host's
+    /// <see cref="SweepStaleSiblings"/> asks for. A pid alone proves nothing across pid namespaces: a host inside a
+    /// container sees none of the pids outside it, and would otherwise take a live host's empty leaves (a spare, or one
+    /// whose child is about to join it) for a dead host's.
+    /// </summary>
+    internal static void HoldOwnership(string parent)
+    {
+        var handle = Libc.Open(parent, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloseOnExec, 0);
+        if (handle.IsInvalid || Libc.flock(handle, Libc.LockOperations.Shared | Libc.LockOperations.NonBlocking) != 0)
+        {
+            // Without the lock this host is protected by its pid alone, as before: not a reason to refuse runs.
+            handle.Dispose();
+            return;
+        }
+
+        lock (OwnershipLocks)
+        {
+            OwnershipLocks.Add(handle);
+        }
+    }
+
     /// <summary>Removes empty run directories (<c>tether-PID/…</c> below <paramref name="directory"/>) left by hosts that
-    /// died without their warden (best effort): the v2 leaves here, and the v1 limit groups of <see cref="CgroupControllers"/>.</summary>
+    /// died without their warden (best effort): the v2 leaves here, and the v1 limit groups of <see cref="CgroupControllers"/>.
+    /// A directory is a dead host's only when no process of that pid is visible here and nobody holds its ownership lock
+    /// (<see cref="HoldOwnership"/>); it stays locked while it is emptied.</summary>
     internal static void SweepStaleSiblings(string directory)
     {
         foreach (var sibling in Directory.EnumerateDirectories(directory, "tether-*"))
@@ -114,6 +144,12 @@ internal static class CgroupHierarchy
                 pid == Environment.ProcessId || Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
             {
                 continue;
+            }
+
+            using var owner = Libc.Open(sibling, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloseOnExec, 0);
+            if (owner.IsInvalid || Libc.flock(owner, Libc.LockOperations.Exclusive | Libc.LockOperations.NonBlocking) != 0)
+            {
+                continue; // gone already, or its host lives (in another pid namespace)
             }
 
             try
