@@ -334,8 +334,10 @@ public sealed class ControlServerSpecs : IAsyncLifetime
         // "Couldn't connect", with every mode above in place); that is not the check this spec is about, so such an
         // attempt is made again — the server's verdict below stays exactly as strict.
         var (exit, output) = (0, "");
+        var attempts = 0;
         for (var attempt = 1; attempt <= 5; attempt++)
         {
+            attempts = attempt;
             (exit, output) = await RunAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "curl", "-sS", "--unix-socket", Socket, "-X", "POST", "http://localhost/api/down");
             if (exit != 7)
             {
@@ -349,7 +351,9 @@ public sealed class ControlServerSpecs : IAsyncLifetime
         using var document = JsonDocument.Parse(output);
         Assert.Equal("forbidden", document.RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Empty(_control.Shutdowns);
-        Assert.Equal(1, Server.ForbiddenConnections);
+        // Each attempt that reached the server was refused; an attempt curl reported as "Couldn't connect" has been
+        // seen to be counted too, so the count lies between one and the number of attempts — never a request served.
+        Assert.InRange(Server.ForbiddenConnections, 1, attempts);
     }
 
     private static LogLine Line(string service, string text) =>
