@@ -180,7 +180,7 @@ internal static unsafe class LinuxSpawner
                 var argv = new List<string>(stage.Arguments.Length + 16) { stage.Program };
                 argv.AddRange(stage.Arguments);
                 var path = SpawnAttributes.Wrap(stage, argv, paths[i], pwd);
-                if (leaf is not null && gate is null)
+                if (leaf is not null && gate is null && !intoLeaf)
                 {
                     argv[0] = path;
                     argv.InsertRange(0, [Shell, "-c", CgroupShim, "tether-shim", leaf.ProcsFile, pwd is null ? "" : "=" + pwd]);
