@@ -6,6 +6,7 @@ namespace Tether.Interop;
 internal static partial class Libc
 {
     public const int EPERM = 1;
+    public const int EBADF = 9;
     public const int ENOENT = 2;
     public const int ESRCH = 3;
     public const int EINTR = 4;

@@ -31,16 +31,13 @@ internal static unsafe class LinuxSpawner
     /// can tell the gate's hand-off from the cgroup's own cost).</summary>
     internal static AsyncLocal<bool> ForceGate { get; } = new();
 
-    /// <summary>
-    /// Whether a stage can be created straight inside its cgroup on this host: glibc 2.39+ has
-    /// <c>posix_spawnattr_setcgroup_np</c> (<c>clone3</c> with <c>CLONE_INTO_CGROUP</c>). Elsewhere the gate holds and
-    /// moves each stage. A raw <c>clone3</c> path of our own for older glibc was built and measured slower than the gate
-    /// in whole runs on the reference host (docs/benchmarks.md, "Spawning into a cgroup"), so it is not used.
-    /// </summary>
-    internal static bool CanSpawnIntoCgroup => Libc.HasSpawnIntoCgroup;
+    /// <summary>Whether a stage can be created straight inside its cgroup on this host: glibc's
+    /// <c>posix_spawnattr_setcgroup_np</c> (2.39+), else <see cref="CloneIntoCgroup"/>.</summary>
+    internal static bool CanSpawnIntoCgroup => Libc.HasSpawnIntoCgroup || CloneIntoCgroup.IsAvailable;
 
     /// <summary>How stages are created inside their cgroup on this host, or null where they go through the gate.</summary>
-    internal static string? SpawnIntoCgroupPath => Libc.HasSpawnIntoCgroup ? "posix_spawnattr_setcgroup_np (glibc)" : null;
+    internal static string? SpawnIntoCgroupPath =>
+        Libc.HasSpawnIntoCgroup ? "posix_spawnattr_setcgroup_np (glibc)" : CloneIntoCgroup.IsAvailable ? "clone3 with CLONE_INTO_CGROUP" : null;
 
     public static LinuxProcessTree Spawn(Pipeline pipeline, TimeProvider time)
     {
@@ -103,8 +100,8 @@ internal static unsafe class LinuxSpawner
         var leaf = leafWanted ? CgroupHierarchy.CreateLeaf() : null;
         RunLimits? limits = null;
         // Best: create each stage inside the leaf (no hold, no migration). A stage held for its attributes goes through
-        // the gate, which then also puts it into the cgroup; so does every cgroup stage where glibc cannot create it
-        // there.
+        // the gate, which then also puts it into the cgroup; so does every cgroup stage where the kernel or glibc
+        // cannot create it there.
         var intoLeaf = leaf is not null && !hold && !ForceShim.Value && !ForceGate.Value && CanSpawnIntoCgroup;
         var gate = hold || (!ForceShim.Value && ((leaf is not null && !intoLeaf) || ForceGate.Value)) ? CgroupGate.Instance : null;
         var leafFd = -1;
@@ -352,8 +349,8 @@ internal static unsafe class LinuxSpawner
     }
 
     /// <summary>
-    /// Starts one stage. With <paramref name="cgroupFd"/> (a cgroup directory, else -1; only where
-    /// <see cref="CanSpawnIntoCgroup"/>) glibc creates the child inside that cgroup.
+    /// Starts one stage. With <paramref name="cgroupFd"/> (a cgroup directory, else -1) the child is created inside that
+    /// cgroup: by glibc where it can, else by <see cref="CloneIntoCgroup"/>.
     /// </summary>
     private static int SpawnOne(string path, IReadOnlyList<string> argv, List<KeyValuePair<string, string>> environment, int stdin, int stdout, int stderr, string? workingDirectory, int processGroup, bool newSession, string program, CgroupGateSlot? gate, byte[]? terminalSlave, int cgroupFd)
     {
@@ -361,6 +358,21 @@ internal static unsafe class LinuxSpawner
         using var nativeEnv = new NativeStringArray(environment);
         var pathBytes = Encoding.UTF8.GetBytes(path + "\0");
         var cwdBytes = workingDirectory is null ? null : Encoding.UTF8.GetBytes(workingDirectory + "\0");
+        if (cgroupFd >= 0 && !Libc.HasSpawnIntoCgroup)
+        {
+            int pid;
+            int errno;
+            fixed (byte* p = pathBytes)
+            fixed (byte* cwd = cwdBytes)
+            fixed (byte* slave = terminalSlave)
+            {
+                pid = CloneIntoCgroup.Spawn(p, nativeArgv.Pointer, nativeEnv.Pointer, cwd, slave, stdin, stdout, stderr, processGroup,
+                    newSession || terminalSlave is not null, cgroupFd, out errno);
+            }
+
+            return errno == 0 ? pid : throw SpawnFailure(errno, program, path, workingDirectory, processGroup);
+        }
+
         var fileActions = stackalloc byte[Libc.FileActionsSize];
         var attributes = stackalloc byte[Libc.SpawnAttrSize];
         var defaultSignals = stackalloc byte[Libc.SigsetSize];
