@@ -5,8 +5,9 @@ using Tether.Spawning;
 namespace Tether.Tests;
 
 /// <summary>
-/// The default way into a cgroup: the child is held before exec while the gate moves it into its leaf, so the
-/// program's very first look at itself already shows the leaf.
+/// The gate: the child is held before exec while the gate's thread moves it into its leaf, so the program's very first
+/// look at itself already shows the leaf. Held stages (limits, attributes) always go through it; other stages do where
+/// the host cannot create a child inside its cgroup (SpawnIntoCgroupSpecs), so here it is forced where it says so.
 /// </summary>
 public sealed class CgroupGateSpecs
 {
@@ -34,6 +35,7 @@ public sealed class CgroupGateSpecs
     [CgroupFact]
     public async Task Through_the_gate_a_cleared_environment_holds_exactly_what_I_set()
     {
+        LinuxSpawner.ForceGate.Value = true;
         var result = await ProcessRunner.Default.OutputStringAsync(
             new Command("env").WithClearedEnvironment().WithEnvironmentVariable("ONLY", "this").WithEnvironmentVariable("PATH", "/usr/bin:/bin").WithContainment(ContainmentMode.Cgroup)).Soon();
 
@@ -43,12 +45,26 @@ public sealed class CgroupGateSpecs
     [CgroupFact]
     public async Task Many_runs_through_the_gate_at_once_each_land_in_their_own_leaf()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
-            ProcessRunner.Default.OutputStringAsync(new Command("cat").WithArguments("/proc/self/cgroup").WithContainment(ContainmentMode.Cgroup)))).Soon();
+        // Arrange: the runs stay until all have said where they are (a finished run's leaf may serve a later run).
+        LinuxSpawner.ForceGate.Value = true;
+        var processes = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
+            ProcessRunner.Default.StartAsync(Shell.Command("cat /proc/self/cgroup; exec sleep 600").WithContainment(ContainmentMode.Cgroup)))).Soon();
+        try
+        {
+            // Act
+            var leaves = await Task.WhenAll(processes.Select(p => p.WaitForLineAsync(l => l.StartsWith("0::", StringComparison.Ordinal), Bounds.Eventually)));
 
-        var leaves = results.Select(r => r.Stdout.Split('\n').Single(l => l.StartsWith("0::", StringComparison.Ordinal))).ToList();
-        Assert.All(leaves, leaf => Assert.Contains("/run-", leaf, StringComparison.Ordinal));
-        Assert.Equal(leaves.Count, leaves.Distinct().Count());
+            // Assert
+            Assert.All(leaves, leaf => Assert.Contains("/run-", leaf, StringComparison.Ordinal));
+            Assert.Equal(leaves.Length, leaves.Distinct().Count());
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
     }
 
     [CgroupFact]

@@ -18,6 +18,13 @@ internal static class CgroupHierarchy
     private static long _nextLeaf;
     private static CgroupLeaf? _spare;
 
+    /// <summary>How many empty leaves wait for reuse at most; a leaf retired beyond that is removed.</summary>
+    internal const int ReusableLeaves = 32;
+
+    /// <summary>Empty leaves of finished runs, with each one's CPU time so far, waiting for the next run.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentStack<(string Path, TimeSpan Cpu)> Reusable = new();
+    private static int _reusableCount;
+
     /// <summary>The ownership locks of this process's <c>tether-PID</c> directories, held until it exits.</summary>
     private static readonly List<Microsoft.Win32.SafeHandles.SafeFileHandle> OwnershipLocks = [];
 
@@ -27,11 +34,49 @@ internal static class CgroupHierarchy
     public static string? RunsParent => Probed.Value.RunsParent;
 
     /// <summary>
-    /// A fresh leaf cgroup for one run: the one made ahead of time by <see cref="PrepareSpareLeaf"/> when there is one,
-    /// else made now.
+    /// An empty leaf cgroup for one run: an earlier run's (see <see cref="Recycle"/>) when one waits, else the one made
+    /// ahead of time by <see cref="PrepareSpareLeaf"/>, else one made now.
     /// </summary>
-    public static CgroupLeaf CreateLeaf() =>
-        Interlocked.Exchange(ref _spare, null) is { } spare && Directory.Exists(spare.Path) ? spare : MakeLeaf();
+    public static CgroupLeaf CreateLeaf()
+    {
+        while (Reusable.TryPop(out var reusable))
+        {
+            Interlocked.Decrement(ref _reusableCount);
+            if (Directory.Exists(reusable.Path))
+            {
+                return new CgroupLeaf(reusable.Path, reusable.Cpu);
+            }
+        }
+
+        return Interlocked.Exchange(ref _spare, null) is { } spare && Directory.Exists(spare.Path) ? spare : MakeLeaf();
+    }
+
+    /// <summary>
+    /// Keeps the empty leaf of a finished run for the next run, which is then created in a cgroup the kernel already
+    /// knows (a fresh one costs its <c>mkdir</c>, its <c>rmdir</c> and, for its first process, more than the spawn
+    /// itself); beyond <see cref="ReusableLeaves"/> it is removed. <paramref name="cpu"/> is the leaf's CPU time so far,
+    /// which the next run's figure starts from. Leaves that wait are removed with the others when this process ends
+    /// (by the warden).
+    /// </summary>
+    internal static void Recycle(string path, TimeSpan cpu)
+    {
+        if (Interlocked.Increment(ref _reusableCount) > ReusableLeaves)
+        {
+            Interlocked.Decrement(ref _reusableCount);
+            try
+            {
+                Directory.Delete(path);
+            }
+            catch (IOException)
+            {
+                // Not empty after all, or gone: the warden removes what is left when this process ends.
+            }
+
+            return;
+        }
+
+        Reusable.Push((path, cpu));
+    }
 
     /// <summary>
     /// Makes the next run's leaf ahead of time unless one is waiting already, so that its <c>mkdir</c> is off the next

@@ -3,7 +3,11 @@ using System.Globalization;
 
 namespace Tether.Internal;
 
-/// <summary>One run's own cgroup v2 directory: every process of the run's tree stays in it, whatever it does.</summary>
+/// <summary>
+/// One run's own cgroup v2 directory: every process of the run's tree stays in it, whatever it does. Once retired (the
+/// run's last process gone) the object never touches the directory again, because another run may be using it by then
+/// (<see cref="CgroupHierarchy.Recycle"/>).
+/// </summary>
 internal sealed class CgroupLeaf
 {
     private readonly string _events;
@@ -16,10 +20,16 @@ internal sealed class CgroupLeaf
     private TimeSpan? _finalCpu;
     private long? _finalPeak;
     private int _stagesLeft;
+    private readonly TimeSpan _cpuBefore;
+    private bool _everFrozen;
+    private bool _everKilled;
 
-    public CgroupLeaf(string path)
+    /// <param name="path">The leaf's directory.</param>
+    /// <param name="cpuBefore">The CPU time earlier runs in a reused leaf spent, which this run's figure leaves out.</param>
+    public CgroupLeaf(string path, TimeSpan cpuBefore = default)
     {
         Path = path;
+        _cpuBefore = cpuBefore;
         ProcsFile = path + "/cgroup.procs";
         _events = path + "/cgroup.events";
         _cpuStat = path + "/cpu.stat";
@@ -40,12 +50,43 @@ internal sealed class CgroupLeaf
         return fd >= 0 ? fd : throw new ProcessIOException($"Could not open the run's cgroup {Path}: {Interop.Libc.ErrorText(errno)}.");
     }
 
-    /// <summary>SIGKILLs every process in the cgroup, atomically with respect to forks.</summary>
-    public void Kill() => Write(_kill, 1);
+    /// <summary>SIGKILLs every process in the cgroup, atomically with respect to forks; nothing once retired. A leaf that
+    /// was killed is not reused (see <see cref="TryRetire"/>).</summary>
+    public void Kill()
+    {
+        lock (_retireLock)
+        {
+            if (!_retired)
+            {
+                _everKilled = true;
+                Write(_kill, 1);
+            }
+        }
+    }
 
-    public void Freeze(bool frozen) => Write(_freeze, frozen ? 1 : 0);
+    /// <summary>Freezes or thaws the tree; nothing once retired. A leaf that was ever frozen is not reused.</summary>
+    public void Freeze(bool frozen)
+    {
+        lock (_retireLock)
+        {
+            if (!_retired)
+            {
+                _everFrozen |= frozen;
+                Write(_freeze, frozen ? 1 : 0);
+            }
+        }
+    }
 
+    /// <summary>The pids in the cgroup now; none once retired.</summary>
     public IReadOnlyList<int> Processes()
+    {
+        lock (_retireLock)
+        {
+            return _retired ? [] : ReadProcesses();
+        }
+    }
+
+    private List<int> ReadProcesses()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -73,14 +114,23 @@ internal sealed class CgroupLeaf
         }
     }
 
+    /// <summary>Whether any process is in the cgroup (or a cgroup below it); never once retired.</summary>
     public bool IsPopulated()
+    {
+        lock (_retireLock)
+        {
+            return !_retired && ReadPopulated();
+        }
+    }
+
+    private bool ReadPopulated()
     {
         Span<byte> buffer = stackalloc byte[256];
         var length = KernelFile.Read(_events, buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "populated "u8) == 1;
     }
 
-    /// <summary>Total CPU time of every process that ever ran in the cgroup, from <c>cpu.stat</c> (as it was when the leaf
+    /// <summary>Total CPU time of every process of this run in the cgroup, from <c>cpu.stat</c> (as it was when the leaf
     /// was retired, once it is).</summary>
     public TimeSpan? CpuUsage()
     {
@@ -89,6 +139,12 @@ internal sealed class CgroupLeaf
             return _finalCpu;
         }
 
+        return ReadCpu() is { } total ? total - _cpuBefore : null;
+    }
+
+    /// <summary>The cgroup's own CPU time counter, earlier runs in it included.</summary>
+    private TimeSpan? ReadCpu()
+    {
         Span<byte> buffer = stackalloc byte[1024];
         var length = KernelFile.Read(_cpuStat, buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "usage_usec "u8) is { } usec ? TimeSpan.FromMicroseconds(usec) : null;
@@ -111,11 +167,20 @@ internal sealed class CgroupLeaf
     /// Arranges for the leaf to be retired (see <see cref="TryRetire"/>) as soon as the last of <paramref name="stages"/>
     /// stages was reaped: returns the callback to give <see cref="Spawning.ChildReaper"/> for each stage.
     /// </summary>
-    public Action RetireAfterStages(int stages)
+    public Action<ExitStatus> RetireAfterStages(int stages)
     {
         _stagesLeft = stages;
-        return () =>
+        return exit =>
         {
+            if (exit.Outcome is Outcome.Signalled { Signal.Number: 9 })
+            {
+                // Killed by someone else, perhaps through this cgroup (see TryRetire): not reused.
+                lock (_retireLock)
+                {
+                    _everKilled = true;
+                }
+            }
+
             if (Interlocked.Decrement(ref _stagesLeft) == 0)
             {
                 // On the reaper's thread, while the run's completion goes on on the pool: the CPU time read and the
@@ -133,9 +198,17 @@ internal sealed class CgroupLeaf
     }
 
     /// <summary>
-    /// Reads the final CPU time and peak memory and removes the directory, once, from any thread; returns false (with
-    /// the figures as they are now) while processes remain, and later calls try again.
+    /// Reads the final CPU time and peak memory and gives the empty directory back for reuse or removes it, once, from
+    /// any thread; returns false (with the figures as they are now) while processes remain, and later calls try again.
     /// </summary>
+    /// <remarks>
+    /// A leaf is reused only when nothing of the run can carry over: it was never frozen (<c>cgroup.freeze</c> would
+    /// stay set); it was never killed through <c>cgroup.kill</c>, by us or (as far as we can tell: a stage died of
+    /// SIGKILL) anyone else, because the kernel then kills every child later created inside it at birth (Linux 6.18
+    /// compares the cgroup's kill count with the one it sampled from the parent's cgroup); and it has no
+    /// <c>memory.peak</c> (a high-water mark the next run could not start from zero). Its CPU time carries over as a
+    /// starting figure the next run subtracts.
+    /// </remarks>
     public bool TryRetire(out TimeSpan? cpu, out long? peak)
     {
         lock (_retireLock)
@@ -146,20 +219,36 @@ internal sealed class CgroupLeaf
                 return true;
             }
 
-            (cpu, peak) = (CpuUsage(), MemoryPeak());
-            if (!TryRemove())
+            var total = ReadCpu();
+            (cpu, peak) = (total - _cpuBefore, MemoryPeak());
+            var reusable = !_everFrozen && !_everKilled && peak is null && total is not null && !ReadPopulated();
+            if (!reusable && !RemoveDirectory())
             {
                 return false;
             }
 
             (_finalCpu, _finalPeak) = (cpu, peak);
             Volatile.Write(ref _retired, true);
+            if (reusable)
+            {
+                CgroupHierarchy.Recycle(Path, total!.Value);
+            }
+
             return true;
         }
     }
 
-    /// <summary>Removes the (empty) directory; returns false while processes remain.</summary>
+    /// <summary>Removes the (empty) directory; returns false while processes remain, and true once retired (the
+    /// directory is no longer this run's to remove).</summary>
     public bool TryRemove()
+    {
+        lock (_retireLock)
+        {
+            return _retired || RemoveDirectory();
+        }
+    }
+
+    private bool RemoveDirectory()
     {
         try
         {

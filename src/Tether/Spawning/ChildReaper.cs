@@ -40,7 +40,7 @@ internal sealed unsafe class ChildReaper
     /// (when given) then runs on the reaper's own thread, beside the task's continuations, which run on the pool: for
     /// clean-up that must follow the exit but need not delay whoever awaits it. It must not throw or block.
     /// </summary>
-    public Task<ExitStatus> Watch(int pid, Action? reaped)
+    public Task<ExitStatus> Watch(int pid, Action<ExitStatus>? reaped)
     {
         var registration = new Registration(pid) { Reaped = reaped };
         var pidfd = (int)Libc.syscall(Libc.SYS_pidfd_open, pid, 0);
@@ -102,8 +102,9 @@ internal sealed unsafe class ChildReaper
                 var cpu = TimeSpan.FromTicks(
                     (usage.UserTime.Seconds + usage.SystemTime.Seconds) * TimeSpan.TicksPerSecond +
                     (usage.UserTime.Microseconds + usage.SystemTime.Microseconds) * TimeSpan.TicksPerMicrosecond);
-                registration.Exit.TrySetResult(ExitStatus.FromWaitStatus(status, cpu, usage.MaxRssKilobytes * 1024));
-                registration.Reaped?.Invoke();
+                var exit = ExitStatus.FromWaitStatus(status, cpu, usage.MaxRssKilobytes * 1024);
+                registration.Exit.TrySetResult(exit);
+                registration.Reaped?.Invoke(exit);
                 return;
             }
 
@@ -125,7 +126,7 @@ internal sealed unsafe class ChildReaper
 
         public int Pidfd { get; set; } = -1;
 
-        public Action? Reaped { get; init; }
+        public Action<ExitStatus>? Reaped { get; init; }
 
         public TaskCompletionSource<ExitStatus> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
