@@ -13,7 +13,8 @@ namespace Tether.Benchmarks;
 /// gate and moved, or the <c>/bin/sh</c> exec shim; and a process group forced through the gate, which is the gate's
 /// hand-off alone (no leaf, no migration). One <c>/bin/true</c> spawn-and-wait, then 16 at once; then the steps a
 /// cgroup run adds, each timed alone: the leaf's <c>mkdir</c> and <c>rmdir</c>, moving a sleeping child into a fresh
-/// leaf, and reading a thread's <c>children</c> file.
+/// leaf, and reading a thread's <c>children</c> file. "… in a fresh leaf" is the first path with a new leaf for every run
+/// instead of an earlier run's empty one.
 /// </summary>
 internal static class CgroupSpawnPaths
 {
@@ -91,6 +92,7 @@ internal static class CgroupSpawnPaths
         ("Process", () => shape(static () => ProcessContender.ExitCodeAsync("/bin/true"))),
         ("Tether ProcessGroup", () => shape(static () => TetherContender.ExitCodeAsync(ContainmentMode.ProcessGroup, "/bin/true"))),
         ("cgroup: created in it", () => shape(static () => TetherContender.ExitCodeAsync(ContainmentMode.Cgroup, "/bin/true"))),
+        ("… in a fresh leaf", () => Forced(CgroupHierarchy.FreshLeaves, shape)),
         ("cgroup: gate", () => Forced(LinuxSpawner.ForceGate, shape)),
         ("cgroup: shim", () => Forced(LinuxSpawner.ForceShim, shape)),
         ("ProcessGroup, gate", () => Forced(LinuxSpawner.ForceGate, shape, ContainmentMode.ProcessGroup)),

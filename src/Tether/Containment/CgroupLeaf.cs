@@ -23,13 +23,16 @@ internal sealed class CgroupLeaf
     private readonly TimeSpan _cpuBefore;
     private bool _everFrozen;
     private bool _everKilled;
+    private readonly bool _reusable;
 
     /// <param name="path">The leaf's directory.</param>
     /// <param name="cpuBefore">The CPU time earlier runs in a reused leaf spent, which this run's figure leaves out.</param>
-    public CgroupLeaf(string path, TimeSpan cpuBefore = default)
+    /// <param name="reusable">Whether the leaf may serve another run once this one ended (see <see cref="TryRetire"/>).</param>
+    public CgroupLeaf(string path, TimeSpan cpuBefore = default, bool reusable = true)
     {
         Path = path;
         _cpuBefore = cpuBefore;
+        _reusable = reusable;
         ProcsFile = path + "/cgroup.procs";
         _events = path + "/cgroup.events";
         _cpuStat = path + "/cpu.stat";
@@ -221,7 +224,7 @@ internal sealed class CgroupLeaf
 
             var total = ReadCpu();
             (cpu, peak) = (total - _cpuBefore, MemoryPeak());
-            var reusable = !_everFrozen && !_everKilled && peak is null && total is not null && !ReadPopulated();
+            var reusable = _reusable && !_everFrozen && !_everKilled && peak is null && total is not null && !ReadPopulated();
             if (!reusable && !RemoveDirectory())
             {
                 return false;
