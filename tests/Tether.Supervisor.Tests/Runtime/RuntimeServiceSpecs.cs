@@ -104,7 +104,8 @@ public sealed class RuntimeServiceSpecs
         List<TrackedProcess> processes;
         try
         {
-            await project.WaitUntilAsync(() => project.Supervisor.Logs(["tree", "stubborn"], 10).Count == 2, "both services printed");
+            // A line can reach the log before the engine has taken in the start that made its pid known.
+            await project.WaitUntilAsync(() => project.Supervisor.Logs(["tree", "stubborn"], 10).Count == 2 && project.Status("tree").Pid is not null && project.Status("stubborn").Pid is not null, "both services printed");
             var child = int.Parse(project.Supervisor.Logs(["tree"], 1)[0].Text["child ".Length..], System.Globalization.CultureInfo.InvariantCulture);
             processes = [TrackedProcess.Of(child), TrackedProcess.Of(project.Status("tree").Pid!.Value), TrackedProcess.Of(project.Status("stubborn").Pid!.Value)];
         }
