@@ -18,8 +18,10 @@
 # trace: then only the pages it touched are cached, and only they can be mapped. The agents run from another copy.
 # bench/Tether.Benchmarks' startup-pages mode reads the watcher's /proc/PID/pagemap and names the managed methods on
 # the touched pages (from the Tether.Cli.dbg the publish writes); a second publish with the new file checks that no
-# touched page of managed code is left outside it. The device is detached on exit, whatever happens (the kernel sets
-# a loop device's read-ahead anew when it is attached or detached, so nothing of this outlives the script).
+# touched page of managed code is left outside it. The device is detached on exit, whatever happens; the kernel sets
+# a loop device's read-ahead anew when it is detached, so its read-ahead of 0 does not outlive the script.
+#
+# Two runs on the same tree wrote the same file (the touched pages are those of the code, not of timing).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
