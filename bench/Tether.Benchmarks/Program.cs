@@ -30,6 +30,9 @@ using Tether.Benchmarks.Watch;
 //                                          (install the peers first: bench/Tether.Benchmarks/Supervisor/install-peers.sh)
 //   cli-passthrough [--rounds N] [--tether PATH]  tether run's output passthrough against the bare pipeline
 //   startup --tether PATH [--runs N]       whole-process start-up of a tether binary, hyperfine-style, interleaved
+//   startup-pages --tether PATH --agent-tether PATH (--write-order FILE | --check-order FILE)
+//                                          the code pages an idle watcher touches, and the methods on them (run by
+//                                          eng/startup-order/regenerate.sh, which prepares the file system it needs)
 //   watch-load [--agents N] [--hz N] [--seconds N] [--trace FILE]  4096 agents at 10 Hz against a real watcher
 //   watch-load --compare-trace [--rounds N] [--seconds N]  two watchers under that load at once, one recording a trace
 //   watch-idle --tether PATH [--seconds N] [--agents N]   CPU and RSS of a waiting 'tether watch', without and with agents
@@ -55,6 +58,7 @@ return args switch
     ["trace-bench", .. var rest] => Tether.Benchmarks.Lab.TraceBench.Run(rest),
     ["rec-hook-cost", .. var rest] => await Tether.Benchmarks.Sessions.HookCost.RunAsync(rest),
     ["startup", .. var rest] => await Tether.Benchmarks.Startup.StartupCost.RunAsync(rest),
+    ["startup-pages", .. var rest] => await Tether.Benchmarks.Startup.StartupPages.RunAsync(rest),
     ["watch-idle", .. var rest] => await WatchIdle.RunAsync(rest),
     ["telemetry-cost", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryCost.RunAsync(rest),
     ["telemetry-regression", .. var rest] => await Tether.Benchmarks.Telemetry.TelemetryRegression.RunAsync(rest),

@@ -19,10 +19,17 @@ public sealed class NativeTether : IAsyncLifetime
     /// <summary>The published binary.</summary>
     public string Path { get; private set; } = "";
 
+    /// <summary>The binary's symbols, which the publish writes beside it (<c>Tether.Cli.dbg</c>).</summary>
+    public string Symbols => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, "Tether.Cli.dbg");
+
+    /// <summary>The repository the binary was built from.</summary>
+    public string RepositoryRoot { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var project = ProjectDirectory();
         var root = Directory.GetParent(project)!.Parent!.FullName;
+        RepositoryRoot = root;
         var work = System.IO.Path.Combine(project, "obj", "native-tether");
         var output = System.IO.Path.Combine(work, "bin");
         var info = new ProcessStartInfo(DotnetHost())
