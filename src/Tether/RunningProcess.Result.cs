@@ -12,8 +12,6 @@ public sealed partial class RunningProcess
         var cpu = TimeSpan.Zero;
         var treePeak = _tree.TreePeakMemory();
         var peak = treePeak;
-        long? hostPeak = null;
-        var hostPeakRead = false;
         for (var i = 0; i < _pipeline.Stages.Length; i++)
         {
             var status = _tree.StageExits[i].Result;
@@ -25,13 +23,7 @@ public sealed partial class RunningProcess
             long? stagePeak = null;
             if (status.PeakMemoryBytes is { } p)
             {
-                if (treePeak is null && !hostPeakRead)
-                {
-                    hostPeak = HostMemory.PeakResidentBytes();
-                    hostPeakRead = true;
-                }
-
-                stagePeak = hostPeak is null || p > hostPeak ? p : null;
+                stagePeak = treePeak is null && HostMemory.PeakIsAtLeast(p) == true ? null : p;
             }
 
             stages.Add(new StageResult(_pipeline.Stages[i].ToString(), _tree.Pids[i], status.Outcome, status.CpuTime, stagePeak));
