@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Tether.Lab;
 using Tether.Watch;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Lab;
 
@@ -127,6 +128,4 @@ internal static class TraceBench
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Passthrough;
 
@@ -185,6 +186,4 @@ internal static class CliPassthrough
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Tether.Sessions;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Sessions;
 
@@ -116,6 +117,4 @@ internal static class HookCost
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

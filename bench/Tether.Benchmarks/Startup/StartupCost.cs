@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Startup;
 
@@ -16,7 +17,7 @@ internal static class StartupCost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var tether = Text(args, "--tether");
+        var tether = ValueOf(args, "--tether");
         if (tether is null || !File.Exists(tether))
         {
             Console.Error.WriteLine("startup: give the tether binary to measure with --tether PATH (build it with the README's first command).");
@@ -116,15 +117,4 @@ internal static class StartupCost
 
     private static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

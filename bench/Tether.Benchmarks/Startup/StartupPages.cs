@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Startup;
 
@@ -32,8 +33,8 @@ internal static class StartupPages
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var tether = Text(args, "--tether");
-        var agentTether = Text(args, "--agent-tether");
+        var tether = ValueOf(args, "--tether");
+        var agentTether = ValueOf(args, "--agent-tether");
         if (tether is null || !File.Exists(tether) || agentTether is null || !File.Exists(agentTether))
         {
             Console.Error.WriteLine("startup-pages: give the binary to trace with --tether PATH and a copy of it in another file for the agents with --agent-tether PATH (eng/startup-order/regenerate.sh does both).");
@@ -41,15 +42,15 @@ internal static class StartupPages
         }
 
         tether = Path.GetFullPath(tether);
-        var symbols = Text(args, "--symbols") ?? Path.Combine(Path.GetDirectoryName(tether)!, "Tether.Cli.dbg");
+        var symbols = ValueOf(args, "--symbols") ?? Path.Combine(Path.GetDirectoryName(tether)!, "Tether.Cli.dbg");
         if (!File.Exists(symbols))
         {
             Console.Error.WriteLine($"startup-pages: no symbols at {symbols}; pass the Tether.Cli.dbg the native publish wrote with --symbols PATH.");
             return 2;
         }
 
-        var writeOrder = Text(args, "--write-order");
-        var checkOrder = Text(args, "--check-order");
+        var writeOrder = ValueOf(args, "--write-order");
+        var checkOrder = ValueOf(args, "--check-order");
         if ((writeOrder is null) == (checkOrder is null))
         {
             Console.Error.WriteLine("startup-pages: say what to do with the pages: --write-order FILE or --check-order FILE.");
@@ -210,15 +211,4 @@ internal static class StartupPages
         process.BeginErrorReadLine();
         return process;
     }
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

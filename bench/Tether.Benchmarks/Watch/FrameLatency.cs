@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Watch;
 
@@ -117,8 +118,6 @@ internal static class FrameLatency
 
     private static double Nanoseconds(long[] sorted, double p) =>
         sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))] * 1e9 / Stopwatch.Frequency;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Watch;
 
@@ -15,7 +16,7 @@ internal static class WatchIdle
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var tether = Text(args, "--tether");
+        var tether = ValueOf(args, "--tether");
         if (tether is null || !File.Exists(tether))
         {
             Console.Error.WriteLine("watch-idle: give the tether binary to measure with --tether PATH (build it with the README's first command).");
@@ -148,15 +149,4 @@ internal static class WatchIdle
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Tether.Watch;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Watch;
 
@@ -177,6 +178,4 @@ internal static class WatchLoad
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

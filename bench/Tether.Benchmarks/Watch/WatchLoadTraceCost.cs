@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Tether.Watch;
+using static Tether.Benchmarks.BenchArguments;
 
 namespace Tether.Benchmarks.Watch;
 
@@ -33,7 +34,7 @@ internal static class WatchLoadTraceCost
 
         // --cpu N: both watchers on that one CPU (taskset), so neither gets a CPU of its own by chance: on a shared
         // 2-core machine which CPU a watcher's threads land on, beside the sender or not, doubles or halves its cost.
-        var cpu = Text(args, "--cpu");
+        var cpu = ValueOf(args, "--cpu");
 
         // --no-trace-either: both watchers without the trace, to see the noise floor of the comparison (an A/A run).
         var neither = args.Contains("--no-trace-either");
@@ -105,7 +106,7 @@ internal static class WatchLoadTraceCost
             Udp = new IPEndPoint(IPAddress.Loopback, 0),
             Engine = new WatchOptions { Threshold = TimeSpan.FromSeconds(1), Capacity = Math.Max(agents, 1) },
             SystemdNotify = false,
-            TraceFile = Text(args, "--trace"),
+            TraceFile = ValueOf(args, "--trace"),
         };
         await using var watcher = await Watcher.StartAsync(options, e =>
         {
@@ -258,15 +259,4 @@ internal static class WatchLoadTraceCost
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
