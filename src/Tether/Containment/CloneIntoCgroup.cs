@@ -48,13 +48,8 @@ internal static unsafe class CloneIntoCgroup
         var stack = (byte*)NativeMemory.AlignedAlloc(ChildStackSize, 64);
         try
         {
-            var native = new NativeRequest
+            var native = NativeRequest.Into(cgroupFd, stack) with
             {
-                Flags = CloneVm | CloneVfork | CloneIntoCgroupFlag,
-                ExitSignal = SigChld,
-                Stack = (ulong)stack,
-                StackSize = ChildStackSize,
-                Cgroup = (ulong)cgroupFd,
                 Path = path,
                 Argv = argv,
                 Envp = envp,
@@ -117,14 +112,7 @@ internal static unsafe class CloneIntoCgroup
         long result;
         try
         {
-            var probe = new NativeRequest
-            {
-                Flags = CloneVm | CloneVfork | CloneIntoCgroupFlag,
-                ExitSignal = SigChld,
-                Stack = (ulong)stack,
-                StackSize = ChildStackSize,
-                Cgroup = int.MaxValue,
-            };
+            var probe = NativeRequest.Into(int.MaxValue, stack);
             result = ((delegate* unmanaged<NativeRequest*, long>)page)(&probe);
         }
         finally
@@ -146,6 +134,16 @@ internal static unsafe class CloneIntoCgroup
     [StructLayout(LayoutKind.Sequential)]
     private struct NativeRequest
     {
+        /// <summary>A request to create a child inside the cgroup <paramref name="cgroupFd"/> is open on, on <paramref name="stack"/>.</summary>
+        public static NativeRequest Into(int cgroupFd, byte* stack) => new()
+        {
+            Flags = CloneVm | CloneVfork | CloneIntoCgroupFlag,
+            ExitSignal = SigChld,
+            Stack = (ulong)stack,
+            StackSize = ChildStackSize,
+            Cgroup = (ulong)cgroupFd,
+        };
+
         public ulong Flags;
         public ulong PidFd;
         public ulong ChildTid;
