@@ -133,6 +133,39 @@ public sealed class CgroupLeafReuseSpecs
     }
 
     [CgroupFact]
+    public async Task A_leaf_name_an_earlier_host_left_behind_is_skipped_never_joined()
+    {
+        // Arrange: the next names are taken by killed cgroups, as a host with this pid before us may leave them (every
+        // host that is pid 1 of its namespace is tether-1). A child created inside one of them would die at birth.
+        var parent = CgroupHierarchy.RunsParent!;
+        await ProcessRunner.Default.OutputStringAsync(new Command("true").WithContainment(ContainmentMode.Cgroup)).Soon();
+        var stale = Enumerable.Range(1, 5).Select(i => Path.Combine(parent, $"run-{CgroupHierarchy.LastLeafNumber + i}")).ToList();
+        try
+        {
+            foreach (var directory in stale)
+            {
+                Directory.CreateDirectory(directory);
+                await File.WriteAllTextAsync(Path.Combine(directory, "cgroup.kill"), "1");
+            }
+
+            // Act: a run in a leaf made now, not one waiting for reuse.
+            CgroupHierarchy.FreshLeaves.Value = true;
+            var result = await ProcessRunner.Default.OutputStringAsync(new Command("cat").WithArguments("/proc/self/cgroup").WithContainment(ContainmentMode.Cgroup)).Soon();
+
+            // Assert
+            Assert.True(result.IsSuccess, result.ToString());
+            Assert.DoesNotContain(MountPoint() + Leaf(result.Stdout), stale);
+        }
+        finally
+        {
+            foreach (var directory in stale.Where(Directory.Exists))
+            {
+                Directory.Delete(directory);
+            }
+        }
+    }
+
+    [CgroupFact]
     public async Task However_many_runs_end_at_once_only_a_bounded_number_of_empty_cgroups_wait()
     {
         // Arrange

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Tether.Interop;
 
@@ -17,6 +18,9 @@ internal static class CgroupHierarchy
     private static bool _parentCreated;
     private static long _nextLeaf;
     private static CgroupLeaf? _spare;
+
+    /// <summary>The number in the name of the leaf made last (<c>run-N</c>); for the specs.</summary>
+    internal static long LastLeafNumber => Volatile.Read(ref _nextLeaf);
 
     /// <summary>For benchmarks: runs in this async flow get a new leaf each, which they remove when they end.</summary>
     internal static AsyncLocal<bool> FreshLeaves { get; } = new();
@@ -119,17 +123,26 @@ internal static class CgroupHierarchy
         var parent = RunsParent ?? throw new UnsupportedException(
             $"This run asks for a cgroup, but none is available: {Report.CgroupUnavailableReason}");
         EnsureParent(parent);
-        var path = Path.Combine(parent, "run-" + Interlocked.Increment(ref _nextLeaf).ToString(CultureInfo.InvariantCulture));
-        try
+
+        // A leaf must be new: one left by a host that had this pid before (every host that is pid 1 of its namespace
+        // is tether-1) may still be another host's, or may have been killed, and the kernel kills every child later
+        // created inside a killed cgroup. So a name that is taken is skipped, never joined.
+        for (var attempt = 0; attempt < 1000; attempt++)
         {
-            Directory.CreateDirectory(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ProcessIOException($"Could not create the run's cgroup {path}: {ex.Message}", ex);
+            var path = Path.Combine(parent, "run-" + Interlocked.Increment(ref _nextLeaf).ToString(CultureInfo.InvariantCulture));
+            if (Libc.mkdir(path, 0b111_101_101) == 0)
+            {
+                return new CgroupLeaf(path);
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Libc.EEXIST)
+            {
+                throw new ProcessIOException($"Could not create the run's cgroup {path}: {Libc.ErrorText(errno)}.");
+            }
         }
 
-        return new CgroupLeaf(path);
+        throw new ProcessIOException($"Could not create a cgroup for the run: a thousand names in {parent} were taken already. Remove the run-* directories there that no process uses.");
     }
 
     private static void EnsureParent(string parent)
@@ -151,6 +164,10 @@ internal static class CgroupHierarchy
                 Directory.CreateDirectory(parent);
                 HoldOwnership(parent);
                 SweepStaleSiblings(Path.GetDirectoryName(parent)!);
+
+                // The warden cleans up after a crash. At a normal exit the leaves that wait for reuse, and the
+                // directory once it is empty, go now: the warden of a host that is pid 1 of its namespace dies with it.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveWaitingLeaves(parent);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -158,6 +175,34 @@ internal static class CgroupHierarchy
             }
 
             Volatile.Write(ref _parentCreated, true);
+        }
+    }
+
+    /// <summary>Removes the empty leaves that wait for reuse, the spare, and then <paramref name="parent"/> if it is empty.</summary>
+    private static void RemoveWaitingLeaves(string parent)
+    {
+        var waiting = new List<string>();
+        while (Reusable.TryPop(out var reusable))
+        {
+            Interlocked.Decrement(ref _reusableCount);
+            waiting.Add(reusable.Path);
+        }
+
+        if (Interlocked.Exchange(ref _spare, null) is { } spare)
+        {
+            waiting.Add(spare.Path);
+        }
+
+        foreach (var path in waiting.Append(parent))
+        {
+            try
+            {
+                Directory.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // In use or gone; the warden, or the next host's sweep, removes what is left.
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Tether.Cli.Tests.Infrastructure;
 using Tether.Tests.Infrastructure;
 
@@ -155,7 +156,7 @@ public sealed class UpEndToEndSpecs
         using var project = new StackProject("""
             services:
               orphaner:
-                shell: "($DIR/sleeper 0.2 &); exec $DIR/sleeper 1000"
+                shell: "cat /proc/self/cgroup; ($DIR/sleeper 0.2 &); exec $DIR/sleeper 1000"
             """);
         var info = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in new[] { "--pid", "--fork", "--mount-proc", Tool.Executable, "up", "-f", project.YamlPath })
@@ -177,6 +178,11 @@ public sealed class UpEndToEndSpecs
 
             Assert.True(unshare.ExitCode == 0, $"exit {unshare.ExitCode}\n{output}");
             Assert.Empty(project.Sleepers());
+
+            // Its warden dies with the namespace, so tether itself removes the service's cgroup at a clean exit.
+            var cgroup = Regex.Match(output.ToString(), @"0::(/\S*tether-1/run-\d+)").Groups[1].Value;
+            Assert.True(cgroup.Length > 0, output.ToString());
+            Assert.False(Directory.Exists(Tether.Containment.Probe().CgroupMountPoint!.TrimEnd('/') + cgroup), $"{cgroup} is left behind");
         }
         finally
         {
