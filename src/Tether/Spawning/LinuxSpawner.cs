@@ -102,7 +102,7 @@ internal static unsafe class LinuxSpawner
         // Best: create each stage inside the leaf (no hold, no migration). A stage held for its attributes goes through
         // the gate, which then also puts it into the cgroup; so does every cgroup stage where the kernel or glibc
         // cannot create it there, and a stage on a pseudo-terminal: created inside its leaf, a short terminal run's
-        // output was lost now and then on a loaded host (PseudoTerminalSpecs, 2 of 10 loaded runs of the suite; none
+        // output was lost now and then on a loaded host (PseudoTerminalSpecs, 2 of 9 loaded runs of the suite; none
         // in 6 through the gate), for a reason not found yet.
         var intoLeaf = leaf is not null && !hold && terminalSize is null && !ForceShim.Value && !ForceGate.Value && CanSpawnIntoCgroup;
         var gate = hold || (!ForceShim.Value && ((leaf is not null && !intoLeaf) || ForceGate.Value)) ? CgroupGate.Instance : null;
