@@ -1,3 +1,4 @@
+using Tether.Internal;
 using Tether.Spawning;
 
 namespace Tether.Tests;
@@ -31,6 +32,21 @@ public sealed class SpawnIntoCgroupSpecs
         var leaves = result.Stdout.Split('\n').Where(l => l.StartsWith("0::", StringComparison.Ordinal)).Distinct().ToList();
         Assert.Single(leaves);
         Assert.Contains("/run-", leaves[0], StringComparison.Ordinal);
+    }
+
+    [CgroupFact]
+    public async Task A_run_created_inside_its_cgroup_costs_the_warden_nothing_and_a_process_group_run_is_registered()
+    {
+        // The warden's cgroup.kill of the host's directory covers a run that was born in its leaf (OwnerDeathSpecs
+        // kill the host to prove it); only a tree that lives outside a leaf needs its group registered.
+        await using var inLeaf = await ProcessRunner.Default.StartAsync(new Command("sleep").WithArguments("30").WithContainment(ContainmentMode.Cgroup)).Soon();
+        await using var inGroup = await ProcessRunner.Default.StartAsync(new Command("sleep").WithArguments("30").WithContainment(ContainmentMode.ProcessGroup)).Soon();
+
+        Assert.False(Warden.Instance.Guards(inLeaf.Pid), "a run created inside its leaf was registered with the warden");
+        Assert.True(Warden.Instance.Guards(inGroup.Pid), "a process-group run was not registered with the warden");
+
+        await inGroup.StopAsync().Soon();
+        Assert.False(Warden.Instance.Guards(inGroup.Pid), "a finished run stayed registered");
     }
 
     [CgroupFact]

@@ -13,7 +13,8 @@ namespace Tether.Internal;
 /// (<c>+ID PGID</c>, <c>-ID</c> when they end). When the pipe reaches end-of-file — this process is gone, however it
 /// died — the warden SIGKILLs every registered group, writes <c>cgroup.kill</c> of this host's cgroup directory (which
 /// holds every cgroup run's leaf), waits for it to empty and removes it, and removes the host's private directory
-/// (the <see cref="CgroupGate"/> FIFO).
+/// (the <see cref="CgroupGate"/> FIFO). A run created inside its leaf is not registered: it is in that directory from
+/// its first instruction, and <c>cgroup.kill</c> reaches it there even where it left its process group.
 /// </summary>
 internal sealed class Warden
 {
@@ -84,6 +85,16 @@ internal sealed class Warden
             _active[id] = line;
             Send(line);
             return id;
+        }
+    }
+
+    /// <summary>Whether process group <paramref name="pgid"/> is registered now (for the specs).</summary>
+    internal bool Guards(int pgid)
+    {
+        var suffix = " " + pgid.ToString(CultureInfo.InvariantCulture);
+        lock (_lock)
+        {
+            return _active.Values.Any(line => line.EndsWith(suffix, StringComparison.Ordinal));
         }
     }
 

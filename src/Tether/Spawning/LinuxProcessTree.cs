@@ -170,7 +170,10 @@ internal sealed class LinuxProcessTree(
         finally
         {
             terminal?.Dispose();
-            Warden.Instance.Release(wardenRegistration);
+            if (wardenRegistration != 0)
+            {
+                Warden.Instance.Release(wardenRegistration);
+            }
         }
     }
 

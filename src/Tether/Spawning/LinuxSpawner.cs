@@ -209,7 +209,11 @@ internal static unsafe class LinuxSpawner
                 }
 
                 pids.Add(pid);
-                if (i == 0)
+
+                // A tree created inside its leaf needs no registration: it never lives outside the host's cgroup
+                // directory, whose cgroup.kill the warden writes when the host dies, and its processes cannot leave
+                // it by setsid as they can leave a process group. Every other tree is registered by its group.
+                if (i == 0 && !intoLeaf)
                 {
                     wardenId = Warden.Instance.RegisterProcessGroup(pid);
                 }
