@@ -34,7 +34,8 @@ public sealed partial class RunningProcess
             // Bounded drain: a descendant may still hold our pipes after the program itself exited.
             if (!pumps.IsCompleted && _pipeline.DrainTimeout > TimeSpan.Zero)
             {
-                await Task.WhenAny(pumps, Task.Delay(_pipeline.DrainTimeout, _time)).ConfigureAwait(false);
+                // WaitAsync stops its timer as soon as the pumps finish, so a run leaves no timer behind to fire later.
+                await pumps.WaitAsync(_pipeline.DrainTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         finally
@@ -48,7 +49,7 @@ public sealed partial class RunningProcess
         {
             // The tree is gone; whatever still holds the pipes is outside our containment (a setsid escapee in
             // process-group mode). Give the kernel a moment to close them, then stop reading.
-            await Task.WhenAny(pumps, Task.Delay(LeftBehindWait, _time)).ConfigureAwait(false);
+            await pumps.WaitAsync(LeftBehindWait, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await _pumpCancellation.CancelAsync().ConfigureAwait(false);
         }
 
@@ -59,7 +60,7 @@ public sealed partial class RunningProcess
         // a synchronous stream) must not hold the result: give the feed a moment, then leave it behind.
         if (!stdinTask.IsCompleted)
         {
-            await Task.WhenAny(stdinTask, Task.Delay(LeftBehindWait, _time)).ConfigureAwait(false);
+            await stdinTask.WaitAsync(LeftBehindWait, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         await _arbiter.DisarmCancellationAsync().ConfigureAwait(false);
