@@ -4,13 +4,14 @@ using Tether;
 namespace DummyProgram;
 
 /// <summary>
-/// <c>host [--process-group]</c>: the owner in the owner-death spec. It starts a process tree with Tether, prints
+/// <c>host [--process-group] [--held]</c>: the owner in the owner-death spec. It starts a process tree with Tether, prints
 /// <c>mechanism M</c>, then <c>pid N</c> for the direct child and every descendant (<c>pid N setsid</c> for one that
 /// started its own session), then <c>ready</c>, and waits to be killed.
 /// </summary>
 /// <remarks>
 /// The tree has a plain background child, a double-forked orphan, and (except with <c>--process-group</c>, whose
-/// documented limit is exactly that escape) a child that called setsid. The host stays until its stdin closes, so a
+/// documented limit is exactly that escape) a child that called setsid. With <c>--held</c> the tree is niced, so it is
+/// held before its exec and the host makes its cgroup gate (a private directory of FIFOs under TMPDIR). The host stays until its stdin closes, so a
 /// spec that dies without killing it does not leave it (and its tree) behind: give it a pipe as stdin.
 /// </remarks>
 internal static class HostVerb
@@ -44,11 +45,16 @@ internal static class HostVerb
     public static async Task<int> RunAsync(string[] args)
     {
         var processGroup = Output.Flag(args, "--process-group");
+        var held = Output.Flag(args, "--held");
         var parts = processGroup ? new[] { Tree, Ready } : new[] { Tree, SetsidChild, Ready };
         var script = string.Join('\n', parts);
         var command = new Command("/bin/sh")
             .WithArguments("-c", script)
             .WithContainment(processGroup ? ContainmentMode.ProcessGroup : ContainmentMode.Auto);
+        if (held)
+        {
+            command = command.WithNiceness(1);
+        }
 
         var tree = await ProcessRunner.Default.StartAsync(command);
         await using (tree)

@@ -22,7 +22,33 @@ public sealed class OwnerDeathSpecs
         await AssertTreeDiesWithSigkilledHost("--process-group");
     }
 
-    private static async Task AssertTreeDiesWithSigkilledHost(params string[] hostArguments)
+    [Fact]
+    public async Task A_held_tree_dies_with_its_owner_and_the_warden_removes_the_owners_private_directory()
+    {
+        // A held stage makes the host's gate: a private directory of FIFOs, made only when first needed and handed to
+        // the warden then, which removes it when the host dies without its own exit handlers.
+        var temporary = Directory.CreateTempSubdirectory("tether-specs-owner-").FullName;
+        try
+        {
+            await AssertTreeDiesWithSigkilledHost(
+                temporary,
+                whileAlive: () => Assert.Single(Directory.GetDirectories(temporary, "tether-*")),
+                "--held");
+
+            Assert.True(
+                await Bounds.EventuallyAsync(() => Directory.GetDirectories(temporary, "tether-*").Length == 0),
+                $"the SIGKILLed host's private directory is still there: {string.Join(", ", Directory.GetDirectories(temporary))}");
+        }
+        finally
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    private static Task AssertTreeDiesWithSigkilledHost(params string[] hostArguments) =>
+        AssertTreeDiesWithSigkilledHost(temporaryDirectory: null, whileAlive: null, hostArguments);
+
+    private static async Task AssertTreeDiesWithSigkilledHost(string? temporaryDirectory, Action? whileAlive, params string[] hostArguments)
     {
         using var leftovers = new Leftovers();
         var start = new ProcessStartInfo(Dummy.Path, ["host", .. hostArguments])
@@ -32,6 +58,11 @@ public sealed class OwnerDeathSpecs
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (temporaryDirectory is not null)
+        {
+            start.Environment["TMPDIR"] = temporaryDirectory;
+        }
+
         using var host = Process.Start(start)!;
         var hostStderr = host.StandardError.ReadToEndAsync();
         try
@@ -55,7 +86,9 @@ public sealed class OwnerDeathSpecs
             }
 
             Assert.True(mustDie.Count >= 3, $"the host reported its tree (mechanism {mechanism}, {mustDie.Count} processes); stderr: {await StderrOf(hostStderr)}");
-            Assert.Equal(hostArguments.Length == 0 ? Containment.Probe().AutoMechanism.ToString() : nameof(ContainmentMechanism.ProcessGroup), mechanism);
+            Assert.Equal(hostArguments.Contains("--process-group") ? nameof(ContainmentMechanism.ProcessGroup) : Containment.Probe().AutoMechanism.ToString(), mechanism);
+
+            whileAlive?.Invoke();
 
             // Act
             Assert.True(ProcessTable.Signal(host.Id, ProcessTable.SIGKILL));

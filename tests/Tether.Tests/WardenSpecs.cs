@@ -56,6 +56,23 @@ public sealed class WardenSpecs : IDisposable
         Assert.False(Directory.Exists(privateDirectory));
     }
 
+    [Fact]
+    public async Task A_private_directory_the_host_names_after_the_start_is_removed_when_the_host_dies()
+    {
+        var cgroup = Path.Combine(_root, "host-cgroup");
+        var privateDirectory = Directory.CreateDirectory(Path.Combine(_root, "host-private-later")).FullName;
+        File.WriteAllText(Path.Combine(privateDirectory, "ready-0"), "");
+        using var warden = StartWarden(cgroup, privateDirectory: "");
+
+        await warden.StandardInput.WriteAsync("=" + privateDirectory + "\n");
+        await warden.StandardInput.FlushAsync();
+        warden.StandardInput.Close();
+        var exited = await WaitForExitAsync(warden, Bounds.Eventually);
+
+        Assert.True(exited, "the warden is still running long after its host died");
+        Assert.False(Directory.Exists(privateDirectory), "the directory the host named was left behind");
+    }
+
     private static Process StartWarden(string cgroup, string privateDirectory)
     {
         var start = new ProcessStartInfo("/bin/sh", ["-c", Warden.Script, "tether-warden", cgroup, privateDirectory])

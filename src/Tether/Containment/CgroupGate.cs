@@ -123,7 +123,10 @@ internal sealed class CgroupGate
 
         try
         {
+            // Made on a host's first held or migrated spawn, not before: a host whose runs are all created inside their
+            // leaves (or a one-shot `tether run`) never pays for the directory, its FIFOs and the slot's thread.
             var directory = System.IO.Directory.CreateTempSubdirectory("tether-").FullName;
+            Warden.Instance.RemoveAtDeath(directory);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try

@@ -10,10 +10,11 @@ namespace Tether.Internal;
 /// Guarantees that no run outlives this process, even when it dies by SIGKILL. <c>PR_SET_PDEATHSIG</c> reaches only a
 /// direct child, so instead a tiny <c>/bin/sh</c> warden is started once per host process, in its own process group,
 /// holding the read end of a pipe whose write end only this process has. Process-group runs are registered with it
-/// (<c>+ID PGID</c>, <c>-ID</c> when they end). When the pipe reaches end-of-file — this process is gone, however it
-/// died — the warden SIGKILLs every registered group, writes <c>cgroup.kill</c> of this host's cgroup directory (which
-/// holds every cgroup run's leaf), waits for it to empty and removes it, and removes the host's private directory
-/// (the <see cref="CgroupGate"/> FIFO). A run created inside its leaf is not registered: it is in that directory from
+/// (<c>+ID PGID</c>, <c>-ID</c> when they end), and so is the host's private directory once it exists (<c>=PATH</c>:
+/// the <see cref="CgroupGate"/>'s FIFOs, made only by a host that needs them). When the pipe reaches end-of-file — this
+/// process is gone, however it died — the warden SIGKILLs every registered group, writes <c>cgroup.kill</c> of this
+/// host's cgroup directory (which holds every cgroup run's leaf), waits for it to empty and removes it, and removes the
+/// private directory. A run created inside its leaf is not registered: it is in that directory from
 /// its first instruction, and <c>cgroup.kill</c> reaches it there even where it left its process group.
 /// </summary>
 internal sealed class Warden
@@ -24,17 +25,22 @@ internal sealed class Warden
     // 11-16 s (issue 11). Internal for the specs, which run it without a host.
     internal const string Script = """
         trap '' INT HUP TERM QUIT TSTP TTIN TTOU PIPE USR1 USR2
+        private=$2
+        n=0
         while IFS= read -r line; do
           case "$line" in
-            +*) id=${line%% *}; id=${id#+}; eval "r_$id=\${line#* }" ;;
-            -*) unset "r_${line#-}" ;;
+            +*) id=${line%% *}; id=${id#+}; eval "r_$id=\${line#* }"; n=$((n+1)) ;;
+            -*) unset "r_${line#-}"; n=$((n-1)) ;;
+            =/*) private=${line#=} ;;
           esac
         done
-        set | while IFS= read -r var; do
-          case "$var" in
-            r_[0-9]*=*) v=${var#*=}; v=${v#\'}; v=${v%\'}; kill -9 "-$v" 2>/dev/null ;;
-          esac
-        done
+        if [ "$n" -gt 0 ]; then
+          set | while IFS= read -r var; do
+            case "$var" in
+              r_[0-9]*=*) v=${var#*=}; v=${v#\'}; v=${v%\'}; kill -9 "-$v" 2>/dev/null ;;
+            esac
+          done
+        fi
         if [ -n "$1" ] && [ -d "$1" ]; then
           echo 1 > "$1/cgroup.kill" 2>/dev/null
           n=0
@@ -45,7 +51,7 @@ internal sealed class Warden
             n=$((n+1))
           done
         fi
-        if [ -n "$2" ] && [ -d "$2" ]; then rm -rf -- "$2" 2>/dev/null; fi
+        if [ -n "$private" ] && [ -d "$private" ]; then rm -rf -- "$private" 2>/dev/null; fi
         """;
 
     private static readonly Lazy<Warden> Shared = new(() => new Warden());
@@ -53,6 +59,7 @@ internal sealed class Warden
     private readonly Dictionary<long, string> _active = [];
     private Stream? _pipe;
     private long _nextId;
+    private string? _privateDirectory;
 
     private Warden()
     {
@@ -98,6 +105,24 @@ internal sealed class Warden
         }
     }
 
+    /// <summary>
+    /// Has the warden remove <paramref name="directory"/> (absolute, owned by this host) when this process dies. A path
+    /// with a line break cannot go down the warden's line protocol; it is left to the host's own exit handler.
+    /// </summary>
+    public void RemoveAtDeath(string directory)
+    {
+        if (!Path.IsPathRooted(directory) || directory.Contains('\n', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _privateDirectory = directory;
+            Send("=" + directory);
+        }
+    }
+
     public void Release(long id)
     {
         lock (_lock)
@@ -138,9 +163,8 @@ internal sealed class Warden
         var (readEnd, writeEnd) = Pipes.Create();
         try
         {
-            var runsParent = CgroupHierarchy.RunsParent;
-            var gateDirectory = runsParent is null ? null : CgroupGate.Instance?.Directory;
-            Pid = LinuxSpawner.SpawnWarden(Script, runsParent ?? "", gateDirectory ?? "", readEnd);
+            // A warden started again after it was killed knows the private directory from the start.
+            Pid = LinuxSpawner.SpawnWarden(Script, CgroupHierarchy.RunsParent ?? "", _privateDirectory ?? "", readEnd);
         }
         finally
         {
