@@ -24,7 +24,7 @@ public sealed partial class RunningProcess
         var stderrHandlers = _pipeline.Stages.SelectMany(s => s.StderrLineHandlers).ToImmutableArray();
         var stderrTees = _pipeline.Stages.SelectMany(s => s.StderrTees).Distinct().ToImmutableArray();
         var stderrPump = new OutputPump(_tree.Stderr, OutputStreams.Stderr, _stderrCapture, stderrTees,
-            Splitter(OutputStreams.Stderr, streaming, stderrHandlers), stderrHandlers, _lines, _arbiter, Program);
+            Splitter(OutputStreams.Stderr, streaming, stderrHandlers), stderrHandlers, _lines, _arbiter, _pipeline);
         var pumps = Task.WhenAll(StdoutPump(streaming).Invoke(_pumpCancellation.Token), stderrPump.RunAsync(_pumpCancellation.Token));
 
         try
@@ -108,12 +108,12 @@ public sealed partial class RunningProcess
         if (last.StdoutForwardedTo is { } destination)
         {
             return _tree.Stdout is FileStream pipe
-                ? new StdoutForwarder(pipe, destination, _arbiter, Program).RunAsync
-                : cancellation => StdoutForwarder.CopyStreamAsync(_tree.Stdout, destination, _arbiter, Program, cancellation);
+                ? new StdoutForwarder(pipe, destination, _arbiter, _pipeline).RunAsync
+                : cancellation => StdoutForwarder.CopyStreamAsync(_tree.Stdout, destination, _arbiter, _pipeline, cancellation);
         }
 
         return new OutputPump(_tree.Stdout, OutputStreams.Stdout, _stdoutCapture, last.StdoutTees,
-            Splitter(OutputStreams.Stdout, streaming, last.StdoutLineHandlers), last.StdoutLineHandlers, _lines, _arbiter, Program).RunAsync;
+            Splitter(OutputStreams.Stdout, streaming, last.StdoutLineHandlers), last.StdoutLineHandlers, _lines, _arbiter, _pipeline).RunAsync;
     }
 
     /// <summary>

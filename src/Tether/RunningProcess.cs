@@ -57,7 +57,7 @@ public sealed partial class RunningProcess : IAsyncDisposable
         _cancellationTokens = [.. pipeline.AllCancellationTokens(), .. extraCancellation.CanBeCanceled ? [extraCancellation] : Array.Empty<CancellationToken>()];
         _allStagesExited = Task.WhenAll(tree.StageExits);
         _arbiter = new RunArbiter(pipeline, tree, time, _allStagesExited);
-        _stdin = new StdinFeeder(tree.Stdin, pipeline.First.Stdin, pipeline.First.Encoding, Program);
+        _stdin = new StdinFeeder(tree.Stdin, pipeline.First.Stdin, pipeline.First.Encoding, pipeline);
         _completion = RunTelemetry.Observed ? ObserveAsync(RunToEndAsync(streaming), activity) : RunToEndAsync(streaming);
     }
 

@@ -7,7 +7,7 @@ namespace Tether.Input;
 /// lines) is copied in and then closed; an interactive stdin is written by the owner through <see cref="WriteAsync"/>
 /// and closed when the owner says so or when the run ends, so that no pipe outlives it.
 /// </summary>
-internal sealed class StdinFeeder(Stream? stdin, StandardInput input, Encoding encoding, string program)
+internal sealed class StdinFeeder(Stream? stdin, StandardInput input, Encoding encoding, Pipeline pipeline)
 {
     private Exception? _sourceFailure;
 
@@ -84,7 +84,7 @@ internal sealed class StdinFeeder(Stream? stdin, StandardInput input, Encoding e
         }
         catch (IOException ex)
         {
-            throw new ProcessIOException($"'{program}' no longer reads its stdin: {ex.Message}", ex);
+            throw new ProcessIOException($"'{pipeline}' no longer reads its stdin: {ex.Message}", ex);
         }
     }
 

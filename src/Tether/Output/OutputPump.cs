@@ -21,7 +21,7 @@ internal sealed class OutputPump
     private readonly ImmutableArray<Action<string>> _handlers;
     private readonly LineRouter? _router;
     private readonly RunArbiter _arbiter;
-    private readonly string _program;
+    private readonly Pipeline _pipeline;
 
     /// <param name="stream">The read end of the pipe; disposed when the pump ends.</param>
     /// <param name="which">Which stream this is, for lines and messages.</param>
@@ -31,9 +31,10 @@ internal sealed class OutputPump
     /// <param name="handlers">Called with every line, in order, on the pump.</param>
     /// <param name="router">Hands lines to the taken streams; null when the run does not stream.</param>
     /// <param name="arbiter">Hears about output, overflow and failure.</param>
-    /// <param name="program">The command line (secrets redacted), for the failure message.</param>
+    /// <param name="pipeline">The run's pipeline, whose command line (secrets redacted) names it in a failure message;
+    /// described only then, since redacting costs the policy's patterns.</param>
     public OutputPump(Stream stream, OutputStreams which, OutputCapture capture, ImmutableArray<Stream> tees, LineSplitter? splitter,
-        ImmutableArray<Action<string>> handlers, LineRouter? router, RunArbiter arbiter, string program)
+        ImmutableArray<Action<string>> handlers, LineRouter? router, RunArbiter arbiter, Pipeline pipeline)
     {
         _stream = stream;
         _which = which;
@@ -43,7 +44,7 @@ internal sealed class OutputPump
         _handlers = handlers;
         _router = router;
         _arbiter = arbiter;
-        _program = program;
+        _pipeline = pipeline;
     }
 
     /// <summary>Pumps until end-of-file or until <paramref name="cancellationToken"/> gives up on the stream.</summary>
@@ -119,7 +120,7 @@ internal sealed class OutputPump
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var name = _which == OutputStreams.Stdout ? "stdout" : "stderr";
-            _arbiter.PumpFailed(ex is IOException io ? new ProcessIOException($"Reading {name} of '{_program}' failed: {io.Message}", io) : ex);
+            _arbiter.PumpFailed(ex is IOException io ? new ProcessIOException($"Reading {name} of '{_pipeline}' failed: {io.Message}", io) : ex);
         }
         finally
         {

@@ -55,19 +55,19 @@ internal sealed class StdoutForwarder
     private readonly FileStream _source;
     private readonly SafeFileHandle _destination;
     private readonly RunArbiter _arbiter;
-    private readonly string _program;
+    private readonly Pipeline _pipeline;
     private readonly bool _copyOnly;
 
     /// <param name="source">The read end of the program's stdout pipe; disposed when forwarding ends.</param>
     /// <param name="destination">Where the bytes go; not disposed.</param>
     /// <param name="arbiter">Hears that output arrived, and about a failure to read the pipe.</param>
-    /// <param name="program">The command line (secrets redacted), for the failure message.</param>
-    public StdoutForwarder(FileStream source, SafeFileHandle destination, RunArbiter arbiter, string program)
+    /// <param name="pipeline">The run's pipeline, whose command line (secrets redacted) names it in a failure message.</param>
+    public StdoutForwarder(FileStream source, SafeFileHandle destination, RunArbiter arbiter, Pipeline pipeline)
     {
         _source = source;
         _destination = destination;
         _arbiter = arbiter;
-        _program = program;
+        _pipeline = pipeline;
         _copyOnly = ForceCopy.Value;
     }
 
@@ -114,7 +114,7 @@ internal sealed class StdoutForwarder
     /// Forwards a stream that is no pipe of ours (a scripted tree's): each chunk read is written on in full, blocking,
     /// as the copy fallback does. Disposes <paramref name="source"/> at the end.
     /// </summary>
-    public static async Task CopyStreamAsync(Stream source, SafeFileHandle destination, RunArbiter arbiter, string program, CancellationToken cancellationToken)
+    public static async Task CopyStreamAsync(Stream source, SafeFileHandle destination, RunArbiter arbiter, Pipeline pipeline, CancellationToken cancellationToken)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -139,7 +139,7 @@ internal sealed class StdoutForwarder
         }
         catch (IOException ex)
         {
-            arbiter.PumpFailed(new ProcessIOException($"Reading stdout of '{program}' failed: {ex.Message}", ex));
+            arbiter.PumpFailed(new ProcessIOException($"Reading stdout of '{pipeline}' failed: {ex.Message}", ex));
         }
         finally
         {
@@ -440,7 +440,7 @@ internal sealed class StdoutForwarder
     }
 
     private ProcessIOException ReadFailure(int errno, string what) =>
-        new($"Forwarding stdout of '{_program}' failed: {what}: {Libc.ErrorText(errno)}.");
+        new($"Forwarding stdout of '{_pipeline}' failed: {what}: {Libc.ErrorText(errno)}.");
 
     private enum Wait
     {
