@@ -10,7 +10,7 @@ namespace Tether.Cli;
 /// <param name="Error">Diagnostics of tether itself: one line per error, prefixed <c>tether: </c>.</param>
 /// <param name="Stdout">Receives a child's stdout bytes unchanged.</param>
 /// <param name="Stderr">Receives a child's stderr bytes unchanged.</param>
-/// <param name="RedirectedStdin">Tether's stdin when it comes from a pipe or a file (forwarded to the child), or null when it is a terminal.</param>
+/// <param name="RedirectedStdin">Tether's stdin when it comes from a pipe or a file (the child's input), or null when it is a terminal.</param>
 internal sealed record CliConsole(TextWriter Out, TextWriter Error, Stream Stdout, Stream Stderr, Stream? RedirectedStdin)
 {
     public const string Prefix = "tether: ";
@@ -24,7 +24,14 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, Stream Stdou
         Console.IsInputRedirected ? Console.OpenStandardInput() : null)
     {
         StdoutInheritable = Console.IsOutputRedirected,
+        StdinInheritable = Console.IsInputRedirected,
     };
+
+    /// <summary>
+    /// True when a child may read tether's own stdin (descriptor 0) itself instead of through
+    /// <see cref="RedirectedStdin"/>: the real console, when its stdin is a pipe or a file.
+    /// </summary>
+    public bool StdinInheritable { get; init; }
 
     /// <summary>
     /// True when a child may write straight to tether's own stdout (descriptor 1) instead of through

@@ -95,6 +95,33 @@ public sealed class EndToEndSpecs
     }
 
     [Fact]
+    public async Task A_piped_stdin_is_the_programs_own_and_what_it_does_not_read_is_left_for_the_next_reader()
+    {
+        // dash's read takes a line from a pipe a byte at a time, so bare it leaves "b" for cat. Forwarded through
+        // tether, the whole pipe was read ahead and "b" was lost.
+        var script = "printf 'a\\nb\\n' | { \"$0\" run -- /bin/sh -c 'read x; echo got \"$x\"'; cat; }";
+
+        var result = await Tool.RunProgramAsync("/bin/sh", ["-c", script, Executable], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("got a\nb\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_file_stdin_is_read_from_where_the_shell_left_it_and_left_where_the_program_stopped()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "input");
+        await File.WriteAllTextAsync(file, "one\ntwo\nthree\n");
+        var script = "{ read first; \"$0\" run -- /bin/sh -c 'read x; echo got \"$x\"'; cat; } < \"$1\"";
+
+        var result = await Tool.RunProgramAsync("/bin/sh", ["-c", script, Executable, file], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("got two\nthree\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task Tether_leaves_the_stdout_it_shares_with_others_blocking()
     {
         // O_NONBLOCK lives on the open file description: set by tether, the shell after it would see EAGAIN.

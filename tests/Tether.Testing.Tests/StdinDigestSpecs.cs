@@ -167,7 +167,7 @@ public sealed class StdinDigestSpecs : IDisposable
         Assert.Equal(ReferenceFnv1a([1]), emptyText);
     }
 
-    public static TheoryData<string> UnkeyableSources => ["stream", "lines", "interactive"];
+    public static TheoryData<string> UnkeyableSources => ["stream", "lines", "interactive", "inherited"];
 
     [Theory]
     [MemberData(nameof(UnkeyableSources))]
@@ -220,6 +220,7 @@ public sealed class StdinDigestSpecs : IDisposable
     {
         "stream" => StandardInput.FromStream(new MemoryStream("data"u8.ToArray())),
         "lines" => StandardInput.FromLines(Lines()),
+        "inherited" => StandardInput.Inherited,
         _ => StandardInput.Interactive,
     };
 

@@ -122,6 +122,17 @@ public sealed class PseudoTerminalSpecs
     }
 
     [Fact]
+    public async Task This_processs_own_stdin_is_refused_with_a_pseudo_terminal_whose_input_tether_writes()
+    {
+        using var leftovers = new Leftovers();
+        var command = new Command("cat").WithPseudoTerminal().WithStdin(StandardInput.Inherited);
+
+        var error = await Assert.ThrowsAsync<UnsupportedException>(() => ProcessRunner.Default.RunAsync(command));
+
+        Assert.Contains("leave out one or the other", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resizing_a_run_without_a_terminal_is_a_mistake()
     {
         await using var process = await ProcessRunner.Default.StartAsync(Shell.Command("exec sleep 600"));

@@ -20,8 +20,9 @@ internal sealed partial class RunVerb
           The program's stdout and stderr reach tether's own, byte for byte, as they are written. When
           tether's stdout is a file or a pipe and nothing needs to see it (no --json, --idle-timeout,
           --cassette or --tty), the program writes to it directly, at full speed.
-          When tether's stdin is a pipe or a file it is forwarded to the program (not under --cassette);
-          when it is a terminal the program reads end-of-file at once. The program runs in its own process
+          When tether's stdin is a pipe or a file the program reads it itself, as it would without tether,
+          and what it leaves unread is left for whoever reads next (not under --cassette; under --tty it is
+          copied into the terminal); when it is a terminal the program reads end-of-file at once. The program runs in its own process
           group (that is how tether contains its tree), so it cannot own the terminal: editors and password
           prompts will not work.
           When nobody reads tether's stdout any more, the tree gets SIGPIPE, as it would without tether.

@@ -289,8 +289,12 @@ internal sealed partial class RunVerb : Verb
             .WithOutputLimit(recorded ? RunCassette.CaptureLimit : CaptureLimit)
             .WithCancellation(Interruption.StopRequested)
 
-            // A cassette cannot match a stream on replay, so under a cassette the program gets no stdin at all.
-            .WithStdin(!recorded && Console.RedirectedStdin is { } input ? StandardInput.FromStream(new ForwardedInput(input)) : StandardInput.Empty);
+            // A cassette cannot match a stream on replay, so under a cassette the program gets no stdin at all. A pipe
+            // or file is handed to the program, which reads it as it would without tether (taking no more than it
+            // reads); a terminal's input is what tether writes into it.
+            .WithStdin(recorded || Console.RedirectedStdin is not { } input ? StandardInput.Empty
+                : Console.StdinInheritable && request.Command.PseudoTerminal is null ? StandardInput.Inherited
+                : StandardInput.FromStream(new ForwardedInput(input)));
         var report = new RunReporter(Console, Json, command, stdout);
 
         RunCassette? cassette = null;

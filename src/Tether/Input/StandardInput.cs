@@ -22,6 +22,14 @@ public abstract class StandardInput
     /// </summary>
     public static StandardInput Interactive { get; } = new InteractiveInput();
 
+    /// <summary>
+    /// This process's own stdin (descriptor 0), handed to the program as it is: the program reads it itself, at the
+    /// source's speed, and takes exactly what it reads, so whatever reads this stdin after the run finds the rest, as
+    /// it would had the program run without Tether. For a pipe or a file: a program reading a terminal would be stopped
+    /// (SIGTTIN), since a contained tree is never the terminal's foreground process group. Not with a pseudo-terminal.
+    /// </summary>
+    public static StandardInput Inherited { get; } = new InheritedInput();
+
     /// <summary>The text, encoded with the command's encoding (UTF-8 by default), then end-of-file.</summary>
     public static StandardInput FromString(string text)
     {
@@ -101,6 +109,15 @@ public abstract class StandardInput
         internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
 
         internal override string Describe() => "interactive";
+    }
+
+    private sealed class InheritedInput : StandardInput
+    {
+        internal override StandardInputKind Kind => StandardInputKind.Inherited;
+
+        internal override Task WriteToAsync(Stream destination, Encoding encoding, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        internal override string Describe() => "host's own";
     }
 
     private sealed class TextInput(string text) : StandardInput
@@ -203,6 +220,7 @@ internal enum StandardInputKind
 {
     Empty,
     Interactive,
+    Inherited,
     Text,
     Bytes,
     File,

@@ -76,6 +76,11 @@ internal static unsafe class LinuxSpawner
             throw new UnsupportedException($"A pseudo-terminal was asked for a pipeline of {stages.Length} stages; only a single command can run in one.");
         }
 
+        if (terminalSize is not null && pipeline.First.Stdin == StandardInput.Inherited)
+        {
+            throw new UnsupportedException($"'{pipeline}' was given this process's own stdin and a pseudo-terminal, whose input is what Tether writes to it: leave out one or the other (StandardInput.FromStream forwards a stream into the terminal).");
+        }
+
         if (pipeline.Last.InheritsStdout)
         {
             RefuseInheritedStdout(pipeline);
@@ -136,6 +141,11 @@ internal static unsafe class LinuxSpawner
                 if (pipeline.First.Stdin == StandardInput.Empty)
                 {
                     firstStdin = Pipes.OpenDevNull(write: false);
+                }
+                else if (pipeline.First.Stdin == StandardInput.Inherited)
+                {
+                    // The program reads our stdin itself: nothing of ours sits between, nothing is read ahead.
+                    firstStdin = Pipes.Duplicate(0);
                 }
                 else
                 {
