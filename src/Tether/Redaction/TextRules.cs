@@ -7,15 +7,12 @@ namespace Tether;
 /// line. Each rule masks only the secret part of what it matches, and a value that already is the mask is left alone,
 /// so applying the rules to masked text changes nothing (a cassette's stored arguments match a live call's).
 /// </summary>
-internal sealed class TextRules
+internal sealed partial class TextRules
 {
     /// <summary>The header and URL rules <see cref="RedactionPolicy.Default"/> starts with.</summary>
-    public static readonly Regex[] BuiltInPatterns =
-    [
-        new(@"(?i)\bauthorization\s*:\s*(?:bearer|basic|token|digest)\s+(?<secret>[^\s""']+)", RegexOptions.CultureInvariant),
-        new(@"(?i)(?<![\w-])(?:x-api-key|api-key|x-auth-token|private-token)\s*:\s*(?<secret>[^\s""']+)", RegexOptions.CultureInvariant),
-        new(@"(?i)\b[a-z][a-z0-9+.\-]*://[^\s/:@]+:(?<secret>[^\s/@]+)@", RegexOptions.CultureInvariant),
-    ];
+    /// <remarks>The fixed rules are generated at build time: parsing them at run time cost every process that
+    /// describes a command (a one-shot <c>tether run</c> among them) a fraction of a millisecond.</remarks>
+    public static readonly Regex[] BuiltInPatterns = [AuthorizationHeader(), ApiKeyHeader(), UrlCredentials()];
 
     // A value is quoted ('…' or "…", as a shell line or a log writes it; the quotes stay) or runs up to the next blank
     // or quote. In a line of text it also stops at shell punctuation (; & | and a closing parenthesis), so
@@ -29,18 +26,19 @@ internal sealed class TextRules
     // NAME=value, where NAME is a whole word (not the tail of --some-flag or a path).
     private const string AssignmentName = """(?<![\w.\-/$])(?<name>[A-Za-z_][A-Za-z0-9_]*)=""";
 
-    private static readonly Regex LineAssignment = new(AssignmentName + LineValue, RegexOptions.CultureInvariant);
-    private static readonly Regex WordAssignment = new(AssignmentName + WordAssignmentValue, RegexOptions.CultureInvariant);
+    private static readonly Regex LineAssignment = LineAssignmentRule();
+    private static readonly Regex WordAssignment = WordAssignmentRule();
 
     private readonly RedactionPolicy _policy;
     // Text that cannot match a rule is the common case (most arguments, most output lines): a cheap substring test
     // decides whether a rule's regex runs at all, which keeps Command.ToString() and output masking fast.
     private static readonly string[][] BuiltInTriggers = [["authorization"], ["key", "token"], ["://"]];
 
-    private readonly Regex? _lineFlags;
-    private readonly Regex? _wordFlags;
+    // A policy's own rules are built on the first text that could match them.
+    private readonly Lazy<Regex>? _lineFlags;
+    private readonly Lazy<Regex>? _wordFlags;
     private readonly string _flagsTrigger = "";
-    private readonly Regex? _passwordFlag;
+    private readonly Lazy<Regex>? _passwordFlag;
     private readonly (Regex Pattern, bool HasSecretGroup, string[]? Triggers)[] _patterns;
 
     public TextRules(RedactionPolicy policy)
@@ -49,8 +47,8 @@ internal sealed class TextRules
         if (policy.Flags.Length > 0)
         {
             var names = string.Join('|', policy.Flags.OrderByDescending(f => f.Length).Select(Regex.Escape));
-            _lineFlags = new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + LineValue, RegexOptions.CultureInvariant);
-            _wordFlags = new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + WordValue, RegexOptions.CultureInvariant);
+            _lineFlags = new(() => new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + LineValue, RegexOptions.CultureInvariant));
+            _wordFlags = new(() => new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + WordValue, RegexOptions.CultureInvariant));
             _flagsTrigger = CommonPrefix(policy.Flags);
         }
 
@@ -60,9 +58,9 @@ internal sealed class TextRules
             // starting with '-' is the next option: "mysql -p -e …" prompts for the password.
             var programs = string.Join('|', policy.PasswordPrograms.OrderByDescending(p => p.Length).Select(Regex.Escape));
             const string passwordValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"'\-;&|)][^\s"';&|)]*))""";
-            _passwordFlag = new Regex(
+            _passwordFlag = new(() => new Regex(
                 "(?<![\\w.\\-])(?:[\\w./-]*/)?(?:" + programs + ")(?=\\s)[^\\n;&|]*?\\s-p(?:" + passwordValue + "|\\s+" + passwordValue + ")",
-                RegexOptions.CultureInvariant);
+                RegexOptions.CultureInvariant));
         }
 
         _patterns = [.. policy.Patterns.Select(p =>
@@ -89,12 +87,12 @@ internal sealed class TextRules
 
         if ((line ? _lineFlags : _wordFlags) is { } flags && text.Contains(_flagsTrigger, StringComparison.Ordinal))
         {
-            text = MaskGroup(flags, text, "value", found, minFound);
+            text = MaskGroup(flags.Value, text, "value", found, minFound);
         }
 
         if (_passwordFlag is not null && text.Contains("-p", StringComparison.Ordinal))
         {
-            text = MaskGroup(_passwordFlag, text, "value", found, minFound);
+            text = MaskGroup(_passwordFlag.Value, text, "value", found, minFound);
         }
 
         if (_policy.MasksSecretNames && text.Contains('=', StringComparison.Ordinal))
@@ -150,4 +148,19 @@ internal sealed class TextRules
         var start = secret.Index - match.Index;
         return string.Concat(match.Value.AsSpan(0, start), RedactionPolicy.Mask, match.Value.AsSpan(start + secret.Length));
     }
+
+    [GeneratedRegex(@"(?i)\bauthorization\s*:\s*(?:bearer|basic|token|digest)\s+(?<secret>[^\s""']+)", RegexOptions.CultureInvariant)]
+    private static partial Regex AuthorizationHeader();
+
+    [GeneratedRegex(@"(?i)(?<![\w-])(?:x-api-key|api-key|x-auth-token|private-token)\s*:\s*(?<secret>[^\s""']+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiKeyHeader();
+
+    [GeneratedRegex(@"(?i)\b[a-z][a-z0-9+.\-]*://[^\s/:@]+:(?<secret>[^\s/@]+)@", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlCredentials();
+
+    [GeneratedRegex(AssignmentName + LineValue, RegexOptions.CultureInvariant)]
+    private static partial Regex LineAssignmentRule();
+
+    [GeneratedRegex(AssignmentName + WordAssignmentValue, RegexOptions.CultureInvariant)]
+    private static partial Regex WordAssignmentRule();
 }
