@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 
 namespace Tether;
@@ -46,9 +47,9 @@ internal sealed partial class TextRules
         _policy = policy;
         if (policy.Flags.Length > 0)
         {
-            var names = string.Join('|', policy.Flags.OrderByDescending(f => f.Length).Select(Regex.Escape));
-            _lineFlags = new(() => new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + LineValue, RegexOptions.CultureInvariant));
-            _wordFlags = new(() => new Regex("(?<![\\w-])(?:" + names + ")(?<sep>[= ]+)" + WordValue, RegexOptions.CultureInvariant));
+            var flags = policy.Flags;
+            _lineFlags = new(() => new Regex("(?<![\\w-])(?:" + Alternatives(flags) + ")(?<sep>[= ]+)" + LineValue, RegexOptions.CultureInvariant));
+            _wordFlags = new(() => new Regex("(?<![\\w-])(?:" + Alternatives(flags) + ")(?<sep>[= ]+)" + WordValue, RegexOptions.CultureInvariant));
             _flagsTrigger = CommonPrefix(policy.Flags);
         }
 
@@ -56,19 +57,25 @@ internal sealed partial class TextRules
         {
             // mysql … -p VALUE or mysql … -pVALUE, within one simple command (not past ; & | or a line end). A VALUE
             // starting with '-' is the next option: "mysql -p -e …" prompts for the password.
-            var programs = string.Join('|', policy.PasswordPrograms.OrderByDescending(p => p.Length).Select(Regex.Escape));
+            var programs = policy.PasswordPrograms;
             const string passwordValue = """(?:'(?<value>[^']*)'|"(?<value>[^"]*)"|(?<value>[^\s"'\-;&|)][^\s"';&|)]*))""";
             _passwordFlag = new(() => new Regex(
-                "(?<![\\w.\\-])(?:[\\w./-]*/)?(?:" + programs + ")(?=\\s)[^\\n;&|]*?\\s-p(?:" + passwordValue + "|\\s+" + passwordValue + ")",
+                "(?<![\\w.\\-])(?:[\\w./-]*/)?(?:" + Alternatives(programs) + ")(?=\\s)[^\\n;&|]*?\\s-p(?:" + passwordValue + "|\\s+" + passwordValue + ")",
                 RegexOptions.CultureInvariant));
         }
 
-        _patterns = [.. policy.Patterns.Select(p =>
+        _patterns = new (Regex, bool, string[]?)[policy.Patterns.Length];
+        for (var i = 0; i < _patterns.Length; i++)
         {
-            var builtIn = Array.IndexOf(BuiltInPatterns, p);
-            return (p, p.GroupNumberFromName("secret") >= 0, builtIn < 0 ? null : BuiltInTriggers[builtIn]);
-        })];
+            var pattern = policy.Patterns[i];
+            var builtIn = Array.IndexOf(BuiltInPatterns, pattern);
+            _patterns[i] = (pattern, pattern.GroupNumberFromName("secret") >= 0, builtIn < 0 ? null : BuiltInTriggers[builtIn]);
+        }
     }
+
+    /// <summary>The words as regex alternatives, longest first (so a longer flag wins over its own prefix).</summary>
+    private static string Alternatives(ImmutableArray<string> words) =>
+        string.Join('|', words.OrderByDescending(w => w.Length).Select(Regex.Escape));
 
     /// <summary><paramref name="text"/> (a line of text: output, a message, a shell command line) with every rule
     /// applied.</summary>
