@@ -200,6 +200,44 @@ public sealed class CgroupLeafReuseSpecs
         {
             Assert.Equal("0", PopulatedOf(leaf[MountPoint().Length..]));
         }
+
+        // A waiting leaf keeps its directory and two files open for the next run; a removed one kept none. (Runs of
+        // other specs may come and go meanwhile, hence eventually.)
+        Assert.True(
+            await Bounds.EventuallyAsync(() => DescriptorsIntoLeaves().All(d => !d.EndsWith(" (deleted)", StringComparison.Ordinal) && Directory.Exists(LeafOf(d)))),
+            "descriptors of removed leaves are still open: " + string.Join(", ", DescriptorsIntoLeaves()));
+        Assert.All(DescriptorsIntoLeaves().GroupBy(LeafOf), leaf => Assert.True(leaf.Count() <= 3, $"{leaf.Count()} descriptors into {leaf.Key}"));
+    }
+
+    /// <summary>The targets of this process's descriptors that point into its runs' cgroup directory.</summary>
+    private static List<string> DescriptorsIntoLeaves()
+    {
+        var targets = new List<string>();
+        foreach (var link in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(link).LinkTarget is { } target && target.StartsWith(CgroupHierarchy.RunsParent! + "/run-", StringComparison.Ordinal))
+                {
+                    targets.Add(target);
+                }
+            }
+            catch (IOException)
+            {
+                // Closed while we looked.
+            }
+        }
+
+        return targets;
+    }
+
+    /// <summary>The leaf directory a descriptor's target is in (or is).</summary>
+    private static string LeafOf(string target)
+    {
+        var relative = target[(CgroupHierarchy.RunsParent!.Length + 1)..];
+        var slash = relative.IndexOf('/', StringComparison.Ordinal);
+        var leaf = slash < 0 ? relative : relative[..slash];
+        return Path.Combine(CgroupHierarchy.RunsParent!, leaf.Replace(" (deleted)", "", StringComparison.Ordinal));
     }
 
     private static async Task<string> CgroupOfRunAsync()

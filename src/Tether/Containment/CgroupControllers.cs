@@ -59,12 +59,19 @@ internal static class CgroupControllers
         return path;
     }
 
+    private static int _v2Enablements;
+
+    /// <summary>How many times a controller was enabled for the v2 leaves (<see cref="EnableV2"/>) in this process.</summary>
+    public static int V2Enablements => Volatile.Read(ref _v2Enablements);
+
     /// <summary>
     /// Makes <paramref name="controller"/> available in the v2 leaves under <paramref name="runsParent"/> (writes
     /// <c>+NAME</c> to its <c>cgroup.subtree_control</c>); returns the error, or null.
     /// </summary>
     public static string? EnableV2(Controller controller, string runsParent)
     {
+        // Counted before the write: a leaf that remembered a controller file as absent looks again from now on.
+        Interlocked.Increment(ref _v2Enablements);
         var file = Path.Combine(runsParent, "cgroup.subtree_control");
         var errno = KernelFile.Write(file, Encoding.ASCII.GetBytes("+" + controller.Name));
         return errno == 0 ? null : $"enabling the {controller.Name} controller in {file} failed: {Libc.ErrorText(errno)}";

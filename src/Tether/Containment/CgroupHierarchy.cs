@@ -28,8 +28,9 @@ internal static class CgroupHierarchy
     /// <summary>How many empty leaves wait for reuse at most; a leaf retired beyond that is removed.</summary>
     internal const int ReusableLeaves = 32;
 
-    /// <summary>Empty leaves of finished runs, with each one's CPU time so far, waiting for the next run.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentStack<(string Path, TimeSpan Cpu)> Reusable = new();
+    /// <summary>Empty leaves of finished runs (with their open files), with each one's CPU time so far, waiting for the
+    /// next run.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentStack<(CgroupLeafFiles Files, TimeSpan Cpu)> Reusable = new();
     private static int _reusableCount;
 
     /// <summary>The ownership locks of this process's <c>tether-PID</c> directories, held until it exits.</summary>
@@ -54,10 +55,12 @@ internal static class CgroupHierarchy
         while (Reusable.TryPop(out var reusable))
         {
             Interlocked.Decrement(ref _reusableCount);
-            if (Directory.Exists(reusable.Path))
+            if (Directory.Exists(reusable.Files.Path))
             {
-                return new CgroupLeaf(reusable.Path, reusable.Cpu);
+                return new CgroupLeaf(reusable.Files, reusable.Cpu);
             }
+
+            reusable.Files.Close();
         }
 
         return Interlocked.Exchange(ref _spare, null) is { } spare && Directory.Exists(spare.Path) ? spare : MakeLeaf();
@@ -70,14 +73,15 @@ internal static class CgroupHierarchy
     /// which the next run's figure starts from. Leaves that wait are removed with the others when this process ends
     /// (by the warden).
     /// </summary>
-    internal static void Recycle(string path, TimeSpan cpu)
+    internal static void Recycle(CgroupLeafFiles files, TimeSpan cpu)
     {
         if (Interlocked.Increment(ref _reusableCount) > ReusableLeaves)
         {
             Interlocked.Decrement(ref _reusableCount);
+            files.Close();
             try
             {
-                Directory.Delete(path);
+                Directory.Delete(files.Path);
             }
             catch (IOException)
             {
@@ -87,7 +91,7 @@ internal static class CgroupHierarchy
             return;
         }
 
-        Reusable.Push((path, cpu));
+        Reusable.Push((files, cpu));
     }
 
     /// <summary>
@@ -185,7 +189,8 @@ internal static class CgroupHierarchy
         while (Reusable.TryPop(out var reusable))
         {
             Interlocked.Decrement(ref _reusableCount);
-            waiting.Add(reusable.Path);
+            reusable.Files.Close();
+            waiting.Add(reusable.Files.Path);
         }
 
         if (Interlocked.Exchange(ref _spare, null) is { } spare)

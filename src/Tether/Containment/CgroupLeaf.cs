@@ -10,11 +10,9 @@ namespace Tether.Internal;
 /// </summary>
 internal sealed class CgroupLeaf
 {
-    private readonly string _events;
-    private readonly string _cpuStat;
+    private readonly CgroupLeafFiles _files;
     private readonly string _kill;
     private readonly string _freeze;
-    private readonly string _memoryPeak;
     private readonly Lock _retireLock = new();
     private bool _retired;
     private TimeSpan? _finalCpu;
@@ -29,16 +27,22 @@ internal sealed class CgroupLeaf
     /// <param name="cpuBefore">The CPU time earlier runs in a reused leaf spent, which this run's figure leaves out.</param>
     /// <param name="reusable">Whether the leaf may serve another run once this one ended (see <see cref="TryRetire"/>).</param>
     public CgroupLeaf(string path, TimeSpan cpuBefore = default, bool reusable = true)
+        : this(new CgroupLeafFiles(path), cpuBefore, reusable)
     {
-        Path = path;
+    }
+
+    /// <param name="files">The leaf's directory and open files (an earlier run's, when reused); owned from now on.</param>
+    /// <param name="cpuBefore">The CPU time earlier runs in a reused leaf spent, which this run's figure leaves out.</param>
+    /// <param name="reusable">Whether the leaf may serve another run once this one ended (see <see cref="TryRetire"/>).</param>
+    public CgroupLeaf(CgroupLeafFiles files, TimeSpan cpuBefore = default, bool reusable = true)
+    {
+        _files = files;
+        Path = files.Path;
         _cpuBefore = cpuBefore;
         _reusable = reusable;
-        ProcsFile = path + "/cgroup.procs";
-        _events = path + "/cgroup.events";
-        _cpuStat = path + "/cpu.stat";
-        _kill = path + "/cgroup.kill";
-        _freeze = path + "/cgroup.freeze";
-        _memoryPeak = path + "/memory.peak";
+        ProcsFile = Path + "/cgroup.procs";
+        _kill = Path + "/cgroup.kill";
+        _freeze = Path + "/cgroup.freeze";
     }
 
     public string Path { get; }
@@ -46,11 +50,15 @@ internal sealed class CgroupLeaf
     /// <summary>The file a process is moved into the cgroup through (its pid is written there).</summary>
     public string ProcsFile { get; }
 
-    /// <summary>Opens the leaf's directory (close on exec), for creating a child inside it; the caller closes it.</summary>
-    public int OpenDirectory()
+    /// <summary>The leaf directory's descriptor (close on exec), for creating a child inside it; the leaf owns it, and
+    /// it is valid until the leaf is retired.</summary>
+    public int DirectoryDescriptor()
     {
-        var fd = KernelFile.OpenDirectory(Path, out var errno);
-        return fd >= 0 ? fd : throw new ProcessIOException($"Could not open the run's cgroup {Path}: {Interop.Libc.ErrorText(errno)}.");
+        lock (_retireLock)
+        {
+            ObjectDisposedException.ThrowIf(_retired, this);
+            return _files.Directory();
+        }
     }
 
     /// <summary>SIGKILLs every process in the cgroup, atomically with respect to forks; nothing once retired. A leaf that
@@ -129,7 +137,7 @@ internal sealed class CgroupLeaf
     private bool ReadPopulated()
     {
         Span<byte> buffer = stackalloc byte[256];
-        var length = KernelFile.Read(_events, buffer);
+        var length = _files.ReadEvents(buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "populated "u8) == 1;
     }
 
@@ -137,32 +145,38 @@ internal sealed class CgroupLeaf
     /// was retired, once it is).</summary>
     public TimeSpan? CpuUsage()
     {
-        if (Volatile.Read(ref _retired))
+        lock (_retireLock)
         {
-            return _finalCpu;
-        }
+            if (_retired)
+            {
+                return _finalCpu;
+            }
 
-        return ReadCpu() is { } total ? total - _cpuBefore : null;
+            return ReadCpu() is { } total ? total - _cpuBefore : null;
+        }
     }
 
     /// <summary>The cgroup's own CPU time counter, earlier runs in it included.</summary>
     private TimeSpan? ReadCpu()
     {
         Span<byte> buffer = stackalloc byte[1024];
-        var length = KernelFile.Read(_cpuStat, buffer);
+        var length = _files.ReadCpuStat(buffer);
         return length > 0 && KernelFile.FindValue(buffer[..length], "usage_usec "u8) is { } usec ? TimeSpan.FromMicroseconds(usec) : null;
     }
 
     /// <summary>The tree's peak memory from <c>memory.peak</c>, or null when the memory controller is not enabled here.</summary>
     public long? MemoryPeak()
     {
-        if (Volatile.Read(ref _retired))
+        lock (_retireLock)
         {
-            return _finalPeak;
+            return _retired ? _finalPeak : ReadMemoryPeak();
         }
+    }
 
+    private long? ReadMemoryPeak()
+    {
         Span<byte> buffer = stackalloc byte[32];
-        var length = KernelFile.Read(_memoryPeak, buffer);
+        var length = _files.ReadMemoryPeak(buffer);
         return length > 0 && long.TryParse(buffer[..length].TrimEnd((byte)'\n'), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
     }
 
@@ -223,7 +237,7 @@ internal sealed class CgroupLeaf
             }
 
             var total = ReadCpu();
-            (cpu, peak) = (total - _cpuBefore, MemoryPeak());
+            (cpu, peak) = (total - _cpuBefore, ReadMemoryPeak());
             var reusable = _reusable && !_everFrozen && !_everKilled && peak is null && total is not null && !ReadPopulated();
             if (!reusable && !RemoveDirectory())
             {
@@ -234,7 +248,7 @@ internal sealed class CgroupLeaf
             Volatile.Write(ref _retired, true);
             if (reusable)
             {
-                CgroupHierarchy.Recycle(Path, total!.Value);
+                CgroupHierarchy.Recycle(_files, total!.Value);
             }
 
             return true;
@@ -253,6 +267,8 @@ internal sealed class CgroupLeaf
 
     private bool RemoveDirectory()
     {
+        // Closed first: a descriptor must not outlive the directory it belongs to (they reopen if rmdir fails).
+        _files.Close();
         try
         {
             Directory.Delete(Path);

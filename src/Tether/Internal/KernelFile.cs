@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.InteropServices;
 using System.Text;
 using Tether.Interop;
@@ -63,6 +64,56 @@ internal static unsafe class KernelFile
                 Libc.close(fd);
             }
         }
+    }
+
+    /// <summary>Opens a file for reading (close on exec); the handle, or null.</summary>
+    public static SafeFileHandle? OpenRead(string path)
+    {
+        Span<byte> pathBytes = stackalloc byte[MaxPath];
+        if (!Encode(path, pathBytes))
+        {
+            return null;
+        }
+
+        fixed (byte* p = pathBytes)
+        {
+            var fd = Libc.open(p, OpenFlags.ReadOnly | OpenFlags.CloseOnExec, 0);
+            return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+        }
+    }
+
+    /// <summary>
+    /// Reads an open kernel file from its start, as a new open would (a cgroup or proc file makes its content anew
+    /// for a read at offset 0); returns the count, or -1.
+    /// </summary>
+    public static int ReadFromStart(SafeFileHandle file, Span<byte> buffer)
+    {
+        var total = 0;
+        fixed (byte* b = buffer)
+        {
+            while (total < buffer.Length)
+            {
+                var n = Libc.pread(file, b + total, buffer.Length - total, total);
+                if (n < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == Libc.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return -1;
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += (int)n;
+            }
+        }
+
+        return total;
     }
 
     /// <summary>Writes <paramref name="content"/> in one write; returns 0, or the errno of the failure.</summary>

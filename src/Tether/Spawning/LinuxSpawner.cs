@@ -126,7 +126,7 @@ internal static unsafe class LinuxSpawner
             limits = limited ? RunLimits.Create(pipeline.Last, leaf) : null;
             if (intoLeaf)
             {
-                leafFd = leaf!.OpenDirectory();
+                leafFd = leaf!.DirectoryDescriptor(); // the leaf's own: not closed here
             }
 
             int firstStdin = -1;
@@ -238,8 +238,6 @@ internal static unsafe class LinuxSpawner
 
             Pipes.Close(stderrChild);
             toClose.Remove(stderrChild);
-            Pipes.Close(leafFd);
-            leafFd = -1;
             if (terminal is not null)
             {
                 terminalInput = pipeline.First.Stdin == StandardInput.Empty ? null : terminal.OpenInput();
@@ -268,8 +266,6 @@ internal static unsafe class LinuxSpawner
             {
                 Pipes.Close(fd);
             }
-
-            Pipes.Close(leafFd);
 
             Pipes.Close(stdinParent);
             Pipes.Close(stdoutParent);
