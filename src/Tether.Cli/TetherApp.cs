@@ -33,7 +33,7 @@ internal static class TetherApp
     public static async Task<int> InvokeAsync(string[] args, CliConsole console, Interruption interruption, IProcessRunner? runner = null)
     {
         var context = new VerbContext(console, interruption, runner ?? ProcessRunner.Default);
-        var root = Build(context);
+        var root = Build(context, NamedVerb(args));
 
         // '@file' must reach the program verbatim, not be expanded as a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -76,6 +76,13 @@ internal static class TetherApp
         return exitCode;
     }
 
+    /// <summary>
+    /// The top-level verb the line starts with, when that is all the parse needs; null for anything else (an option,
+    /// a misspelled verb, which is reported against the whole list, or <c>help</c>, which reads the whole tree).
+    /// </summary>
+    private static string? NamedVerb(string[] args) =>
+        args.Length > 0 && args[0] != "help" && Array.Exists(TopLevel, verb => verb.Name == args[0]) ? args[0] : null;
+
     private static int UsageError(VerbContext context, string message)
     {
         context.Console.WriteError(message);
@@ -95,33 +102,48 @@ internal static class TetherApp
     }
 
     /// <summary>
-    /// The tree of verbs: the top-level verbs and groups in the order <c>tether --help</c> lists them, each group with
-    /// its own verbs, and the help pages installed.
+    /// The top-level verbs and groups in the order <c>tether --help</c> lists them, each by the name it is called with.
     /// </summary>
-    public static RootCommand Build(VerbContext context)
+    internal static readonly (string Name, Func<VerbContext, System.CommandLine.Command> Create)[] TopLevel =
+    [
+        ("run", context => new RunVerb(context)),
+        ("cassette", context => new CassetteGroup(context)),
+        ("journal", context => new JournalGroup(context)),
+        ("beat", context => new BeatVerb(context)),
+        ("watch", context => new WatchVerb(context)),
+        ("rec", context => new RecGroup(context)),
+        ("audit", context => new AuditGroup(context)),
+        ("up", context => new UpVerb(context)),
+        ("status", context => new StatusVerb(context)),
+        ("logs", context => new LogsVerb(context)),
+        ("start", ServiceCommandVerb.Start),
+        ("stop", ServiceCommandVerb.Stop),
+        ("restart", ServiceCommandVerb.Restart),
+        ("scale", context => new ScaleVerb(context)),
+        ("reload", context => new ReloadVerb(context)),
+        ("down", context => new DownVerb(context)),
+        ("trace", context => new TraceGroup(context)),
+        ("lab", context => new LabGroup(context)),
+        ("help", context => new HelpVerb(context)),
+    ];
+
+    /// <summary>
+    /// The tree of verbs: the top-level verbs and groups in the order <c>tether --help</c> lists them, each group with
+    /// its own verbs, and the help pages installed. With <paramref name="verb"/>, only that top-level verb is built:
+    /// the line names it, and building the other eighteen (their options, help text and parsers) was a good part of
+    /// the start-up of every call, shell hooks and one-shot runs included.
+    /// </summary>
+    public static RootCommand Build(VerbContext context, string? verb = null)
     {
-        var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.")
+        var root = new RootCommand("Run processes with their whole process tree contained: nothing outlives a run, not even when tether itself is killed.");
+        foreach (var (name, create) in TopLevel)
         {
-            new RunVerb(context),
-            new CassetteGroup(context),
-            new JournalGroup(context),
-            new BeatVerb(context),
-            new WatchVerb(context),
-            new RecGroup(context),
-            new AuditGroup(context),
-            new UpVerb(context),
-            new StatusVerb(context),
-            new LogsVerb(context),
-            ServiceCommandVerb.Start(context),
-            ServiceCommandVerb.Stop(context),
-            ServiceCommandVerb.Restart(context),
-            new ScaleVerb(context),
-            new ReloadVerb(context),
-            new DownVerb(context),
-            new TraceGroup(context),
-            new LabGroup(context),
-            new HelpVerb(context),
-        };
+            if (verb is null || name == verb)
+            {
+                root.Add(create(context));
+            }
+        }
+
         // The generated usage ('tether [command] [options]') would call the verb optional.
         HelpPages.Install(root, new HelpPage("VERB [options]   (or tether --version)", RootNotes));
         return root;

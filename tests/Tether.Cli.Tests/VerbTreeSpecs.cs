@@ -67,6 +67,39 @@ public sealed class VerbTreeSpecs
         });
     }
 
+    [Fact]
+    public void A_line_that_names_its_verb_builds_that_verb_alone_and_the_same_one()
+    {
+        using var interruption = new Interruption();
+        var context = new VerbContext(new CapturedConsole().Console, interruption, ProcessRunner.Default);
+        var full = Descendants(Root()).ToList();
+
+        foreach (var (name, _) in TetherApp.TopLevel)
+        {
+            var alone = TetherApp.Build(context, name);
+
+            // The same verb, with the same verbs and options under it, as in the whole tree.
+            var verb = Assert.Single(alone.Subcommands);
+            Assert.Equal(name, verb.Name);
+            Assert.Equal(
+                full.Where(c => Path(c) == name || Path(c).StartsWith(name + " ", StringComparison.Ordinal)).Select(c => Path(c) + ": " + string.Join(' ', c.Options.Select(o => o.Name))),
+                Descendants(alone).Select(c => Path(c) + ": " + string.Join(' ', c.Options.Select(o => o.Name))));
+        }
+    }
+
+    [Fact]
+    public async Task A_verb_built_alone_parses_and_reports_as_in_the_whole_tree()
+    {
+        // Through the tool itself: a verb's usage error and its help read the same, whichever tree parsed them.
+        var unknownOption = await Tool.RunAsync("run", "--no-such-option", "--", "true");
+        var help = await Tool.RunAsync("journal", "--help");
+
+        Assert.Equal(2, unknownOption.ExitCode);
+        Assert.StartsWith("tether: run: '--no-such-option' is not an", unknownOption.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("append", help.Stdout, StringComparison.Ordinal);
+    }
+
     private static RootCommand Root()
     {
         using var interruption = new Interruption();
