@@ -32,32 +32,7 @@ internal static unsafe class KernelFile
 
             try
             {
-                var total = 0;
-                fixed (byte* b = buffer)
-                {
-                    while (total < buffer.Length)
-                    {
-                        var n = Libc.read(fd, b + total, buffer.Length - total);
-                        if (n < 0)
-                        {
-                            if (Marshal.GetLastPInvokeError() == Libc.EINTR)
-                            {
-                                continue;
-                            }
-
-                            return -1;
-                        }
-
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        total += (int)n;
-                    }
-                }
-
-                return total;
+                return ReadAll(new SequentialReader(fd), buffer);
             }
             finally
             {
@@ -86,14 +61,19 @@ internal static unsafe class KernelFile
     /// Reads an open kernel file from its start, as a new open would (a cgroup or proc file makes its content anew
     /// for a read at offset 0); returns the count, or -1.
     /// </summary>
-    public static int ReadFromStart(SafeFileHandle file, Span<byte> buffer)
+    public static int ReadFromStart(SafeFileHandle file, Span<byte> buffer) => ReadAll(new PositionalReader(file), buffer);
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="reader"/> until end-of-file or the buffer is full;
+    /// the count, or -1. Generic over the reader so that neither way allocates.</summary>
+    private static int ReadAll<TReader>(TReader reader, Span<byte> buffer)
+        where TReader : struct, IChunkReader
     {
         var total = 0;
         fixed (byte* b = buffer)
         {
             while (total < buffer.Length)
             {
-                var n = Libc.pread(file, b + total, buffer.Length - total, total);
+                var n = reader.Read(b + total, buffer.Length - total, total);
                 if (n < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == Libc.EINTR)
@@ -114,6 +94,24 @@ internal static unsafe class KernelFile
         }
 
         return total;
+    }
+
+    private interface IChunkReader
+    {
+        /// <summary>Reads into <paramref name="into"/> the bytes that follow the first <paramref name="offset"/>.</summary>
+        nint Read(byte* into, int count, int offset);
+    }
+
+    /// <summary>A descriptor opened just now, read where it stands.</summary>
+    private readonly struct SequentialReader(int fd) : IChunkReader
+    {
+        public nint Read(byte* into, int count, int offset) => Libc.read(fd, into, count);
+    }
+
+    /// <summary>A descriptor kept open, read at the offsets given.</summary>
+    private readonly struct PositionalReader(SafeFileHandle file) : IChunkReader
+    {
+        public nint Read(byte* into, int count, int offset) => Libc.pread(file, into, count, offset);
     }
 
     /// <summary>Writes <paramref name="content"/> in one write; returns 0, or the errno of the failure.</summary>
