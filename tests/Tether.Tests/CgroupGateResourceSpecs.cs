@@ -18,9 +18,7 @@ public sealed class CgroupGateResourceSpecs
         var directory = Directory.CreateTempSubdirectory("tether-specs-").FullName;
         try
         {
-            var program = Path.Combine(directory, "not-a-program");
-            await File.WriteAllBytesAsync(program, [0x7f, 0x00, 0x01, 0x02]);
-            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            var program = await UnexecutableProgram.CreateAsync(directory);
             LinuxSpawner.ForceGate.Value = true;
             await FailAsync(program);
             var leavesBefore = Leaves();

@@ -69,9 +69,8 @@ public sealed class CgroupLeafReuseSpecs
     {
         // Arrange
         string frozen;
-        await using (var process = await ProcessRunner.Default.StartAsync(Shell.Command("echo started; exec sleep 600").WithContainment(ContainmentMode.Cgroup)))
+        await using (var process = await StartedSleeperAsync())
         {
-            await process.WaitForLineAsync(l => l == "started", Bounds.Eventually);
             frozen = ProcessTable.CgroupOf(process.Pid)!;
             await process.SuspendAsync();
             await process.ResumeAsync();
@@ -91,9 +90,8 @@ public sealed class CgroupLeafReuseSpecs
         // Arrange: disposing a running run kills it through its cgroup. The kernel kills at birth every child later
         // created inside a cgroup that was killed, so reusing it would kill the next run.
         string killed;
-        await using (var process = await ProcessRunner.Default.StartAsync(Shell.Command("echo started; exec sleep 600").WithContainment(ContainmentMode.Cgroup)))
+        await using (var process = await StartedSleeperAsync())
         {
-            await process.WaitForLineAsync(l => l == "started", Bounds.Eventually);
             killed = ProcessTable.CgroupOf(process.Pid)!;
         }
 
@@ -111,9 +109,8 @@ public sealed class CgroupLeafReuseSpecs
     {
         // Arrange: someone else writes the cgroup's cgroup.kill while the run is going.
         string killed;
-        await using (var process = await ProcessRunner.Default.StartAsync(Shell.Command("echo started; exec sleep 600").WithContainment(ContainmentMode.Cgroup)))
+        await using (var process = await StartedSleeperAsync())
         {
-            await process.WaitForLineAsync(l => l == "started", Bounds.Eventually);
             killed = ProcessTable.CgroupOf(process.Pid)!;
             await File.WriteAllTextAsync(MountPoint() + killed + "/cgroup.kill", "1");
             var result = await process.WaitAsync().Soon();
@@ -175,7 +172,7 @@ public sealed class CgroupLeafReuseSpecs
         {
             for (var i = 0; i < count; i++)
             {
-                runs.Add(await ProcessRunner.Default.StartAsync(Shell.Command("echo started; exec sleep 600").WithContainment(ContainmentMode.Cgroup)));
+                runs.Add(await ProcessRunner.Default.StartAsync(Sleeper));
             }
 
             foreach (var run in runs)
@@ -238,6 +235,17 @@ public sealed class CgroupLeafReuseSpecs
         var slash = relative.IndexOf('/', StringComparison.Ordinal);
         var leaf = slash < 0 ? relative : relative[..slash];
         return Path.Combine(CgroupHierarchy.RunsParent!, leaf.Replace(" (deleted)", "", StringComparison.Ordinal));
+    }
+
+    /// <summary>A cgroup run that sleeps for ten minutes once it said "started".</summary>
+    private static readonly Command Sleeper = Shell.Command("echo started; exec sleep 600").WithContainment(ContainmentMode.Cgroup);
+
+    /// <summary>Starts <see cref="Sleeper"/> and waits until it is running.</summary>
+    private static async Task<RunningProcess> StartedSleeperAsync()
+    {
+        var process = await ProcessRunner.Default.StartAsync(Sleeper);
+        await process.WaitForLineAsync(l => l == "started", Bounds.Eventually);
+        return process;
     }
 
     private static async Task<string> CgroupOfRunAsync()

@@ -55,9 +55,7 @@ public sealed class SpawnIntoCgroupSpecs
         var directory = Directory.CreateTempSubdirectory("tether-specs-").FullName;
         try
         {
-            var program = Path.Combine(directory, "not-a-program");
-            await File.WriteAllBytesAsync(program, [0x7f, 0x00, 0x01, 0x02]);
-            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            var program = await UnexecutableProgram.CreateAsync(directory);
 
             var failure = await Assert.ThrowsAsync<SpawnFailedException>(() => ProcessRunner.Default.OutputStringAsync(new Command(program).WithContainment(ContainmentMode.Cgroup))).Soon();
 

@@ -21,3 +21,16 @@ internal static class Shell
 {
     public static Command Command(string script) => new Command("/bin/sh").WithArguments("-c", script);
 }
+
+/// <summary>An executable file the kernel cannot run (no <c>#!</c> line, no known format): its exec fails.</summary>
+internal static class UnexecutableProgram
+{
+    /// <summary>Writes one into <paramref name="directory"/>; returns its path.</summary>
+    public static async Task<string> CreateAsync(string directory)
+    {
+        var program = System.IO.Path.Combine(directory, "not-a-program");
+        await File.WriteAllBytesAsync(program, [0x7f, 0x00, 0x01, 0x02]);
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return program;
+    }
+}
