@@ -35,8 +35,12 @@ public sealed class RuntimeProbeSpecs
     public async Task An_exec_probe_passes_on_exit_0_and_fails_with_the_exit_code_and_its_last_line()
     {
         using var probes = new ProbeRunner(ProcessRunner.Default, TimeProvider.System, Path.GetTempPath(), OrphanReaper.ForThisProcess());
-        Assert.Equal((true, "exit 0"), await probes.CheckAsync(new ProbeDefinition { Kind = ProbeKind.Exec, Command = ["/bin/sh", "-c", "test \"$TETHER_SERVICE\" = web"] }, Run(Web)));
-        Assert.Equal((false, "exit 2: not yet"), await probes.CheckAsync(new ProbeDefinition { Kind = ProbeKind.Exec, Command = ["/bin/sh", "-c", "echo not yet >&2; exit 2"] }, Run(Web)));
+
+        // What is checked is the verdict and its detail, not speed: the default 1 s timeout was once too short for a
+        // shell on a loaded two-core CI machine ("no answer within 1s"), so these checks get a generous one.
+        var timeout = TimeSpan.FromSeconds(30);
+        Assert.Equal((true, "exit 0"), await probes.CheckAsync(new ProbeDefinition { Kind = ProbeKind.Exec, Command = ["/bin/sh", "-c", "test \"$TETHER_SERVICE\" = web"], Timeout = timeout }, Run(Web)));
+        Assert.Equal((false, "exit 2: not yet"), await probes.CheckAsync(new ProbeDefinition { Kind = ProbeKind.Exec, Command = ["/bin/sh", "-c", "echo not yet >&2; exit 2"], Timeout = timeout }, Run(Web)));
     }
 
     [Fact]
